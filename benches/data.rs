@@ -1,0 +1,114 @@
+//! Seeded generators of benchmark inputs, shared by the criterion benches and the
+//! `excel-compare` program that `benches/compare/` scripts run against the Python peers.
+
+#![allow(dead_code)]
+
+use crm_excel::{Cell, Table};
+
+/// A small, fast, seeded generator (SplitMix64): the benches need reproducible data, not
+/// statistical quality.
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64) -> Rng {
+        Rng(seed)
+    }
+
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    pub(crate) fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+const NAMES: &[&str] =
+    &["Budi", "Siti", "Agus", "Dewi", "Andi", "Rina", "Joko", "Sri", "Ahmad", "Nur"];
+const CITIES: &[&str] = &["Bekasi", "Bogor", "Depok", "Tangerang", "Serang", "Karawang"];
+
+/// The 10 columns of the lead table used by the write/read benchmarks.
+pub(crate) const LEAD_COLUMNS: [&str; 10] =
+    ["id", "name", "phone", "nik", "branch", "plafon", "tenor", "rate", "date", "email"];
+
+/// One lead row: text, identifiers, integers, a float and a date.
+pub(crate) fn lead_row(i: u64, rng: &mut Rng) -> Vec<Cell> {
+    let name = format!("{} {}", NAMES[rng.below(10) as usize], NAMES[rng.below(10) as usize]);
+    let date =
+        chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap() + chrono::Days::new(rng.below(300));
+    vec![
+        Cell::Int(i as i64 + 1),
+        Cell::String(name),
+        Cell::String(format!("08{:010}", rng.below(10_000_000_000))),
+        Cell::String(format!("3201{:012}", rng.below(1_000_000_000_000))),
+        Cell::String(CITIES[rng.below(6) as usize].to_owned()),
+        Cell::Int((rng.below(300) as i64 + 10) * 100_000),
+        Cell::Int([6, 12, 18, 24, 36][rng.below(5) as usize]),
+        Cell::Float(rng.below(3000) as f64 / 100.0),
+        Cell::Date(date),
+        Cell::String(format!("user{}@example.co.id", rng.below(1_000_000))),
+    ]
+}
+
+/// A lead table of `rows` rows.
+pub(crate) fn leads_table(rows: usize, seed: u64) -> Table {
+    let mut rng = Rng::new(seed);
+    let mut table = Table::new(LEAD_COLUMNS.iter().map(|s| (*s).to_owned()).collect());
+    for i in 0..rows {
+        table.push_row(lead_row(i as u64, &mut rng)).unwrap();
+    }
+    table
+}
+
+/// A pipe-delimited export of `records` records of `columns` fields with a header; about 2%
+/// of records are broken across two lines inside their third field (joined with a space, the
+/// repair restores them exactly).
+pub(crate) fn broken_export(records: usize, columns: usize, seed: u64) -> Vec<u8> {
+    let mut out = Vec::with_capacity(records * columns * 9);
+    write_broken_export(&mut out, records, columns, seed).unwrap();
+    out
+}
+
+/// Writes [`broken_export`] to any writer (for files of several GB).
+pub(crate) fn write_broken_export<W: std::io::Write>(
+    out: &mut W,
+    records: usize,
+    columns: usize,
+    seed: u64,
+) -> std::io::Result<()> {
+    let mut rng = Rng::new(seed);
+    let header: Vec<String> = (1..=columns).map(|c| format!("col_{c}")).collect();
+    writeln!(out, "{}", header.join("|"))?;
+    let mut line = String::with_capacity(columns * 12);
+    for i in 0..records {
+        line.clear();
+        for c in 0..columns {
+            if c > 0 {
+                line.push('|');
+            }
+            match c {
+                0 => line.push_str(&format!("R{i:09}")),
+                2 => line.push_str(&format!(
+                    "Jl. {} No. {}",
+                    NAMES[rng.below(10) as usize],
+                    rng.below(200)
+                )),
+                3 => line.push_str(&format!("08{:010}", rng.below(10_000_000_000))),
+                _ => line.push_str(&format!("v{}", rng.below(100_000))),
+            }
+        }
+        if rng.below(50) == 0 {
+            // Break inside field 3, replacing the space before "No." with a line break.
+            if let Some(at) = line.find(" No.") {
+                line.replace_range(at..at + 1, "\n");
+            }
+        }
+        out.write_all(line.as_bytes())?;
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}

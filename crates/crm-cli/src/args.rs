@@ -1,0 +1,177 @@
+//! Command-line arguments of `crm`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// CRM analytics for Indonesian lenders and retailers: merge branch Excel files, repair broken
+/// text exports, and run the whole pipeline on generated data with `crm demo`.
+#[derive(Debug, Parser)]
+#[command(name = "crm", version, about, propagate_version = true)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum Command {
+    /// Excel and CSV files: merge branch files, split a table into one workbook per group.
+    #[command(subcommand)]
+    Excel(ExcelCommand),
+    /// Delimited text exports.
+    #[command(subcommand)]
+    Txt(TxtCommand),
+    /// Generate realistic inputs and run every capability on them.
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum ExcelCommand {
+    /// Merge files and folders of branch files into one table: align headers, drop
+    /// duplicates, filter; writes xlsx (Data + Summary sheets) or CSV.
+    Merge(MergeArgs),
+    /// Split a table into one formatted workbook per value of a column.
+    Split(SplitArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TxtCommand {
+    /// Re-join records broken across lines; write good records and a rejects file.
+    Repair(RepairArgs),
+}
+
+/// Where encrypted workbooks get their passwords.
+#[derive(Debug, Args)]
+pub(crate) struct PasswordArgs {
+    /// A password to try on every encrypted workbook (repeatable).
+    #[arg(long = "password", value_name = "P")]
+    pub(crate) passwords: Vec<String>,
+    /// A CSV with the header `file,password` giving passwords per file name (`*` for all).
+    #[arg(long = "passwords", value_name = "FILE.csv")]
+    pub(crate) password_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MergeArgs {
+    /// Files (.xlsx .xlsm .xlsb .xls .ods .csv) and folders holding them.
+    #[arg(required = true, value_name = "FILES|DIRS")]
+    pub(crate) inputs: Vec<PathBuf>,
+    /// The merged output: .xlsx or .csv.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    #[command(flatten)]
+    pub(crate) passwords: PasswordArgs,
+    /// A key column for de-duplication (repeatable; phone and NIK columns are normalised).
+    #[arg(long = "key", value_name = "COL")]
+    pub(crate) keys: Vec<String>,
+    /// Rewrite this column's phone numbers as `08...` text before de-duplicating
+    /// (`+62 812-...`, `62812...` and `812...` typed into number cells all become `0812...`).
+    #[arg(long = "normalize-phone", value_name = "COL")]
+    pub(crate) normalize_phones: Vec<String>,
+    /// Which duplicate to keep.
+    #[arg(long, value_enum, default_value_t = KeepArg::First)]
+    pub(crate) keep: KeepArg,
+    /// A CSV with the header `alias,column` adding header aliases to the built-in ones.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) alias: Option<PathBuf>,
+    /// Keep only rows matching `COL OP VALUE`, e.g. `plafon >= 10000000`,
+    /// `branch in Bekasi|Bogor`, `email is not empty` (repeatable; all must match).
+    #[arg(long = "where", value_name = "EXPR")]
+    pub(crate) filters: Vec<String>,
+    /// Read this sheet of every workbook (default: the first).
+    #[arg(long, value_name = "NAME", conflicts_with = "all_sheets")]
+    pub(crate) sheet: Option<String>,
+    /// Read every sheet of every workbook.
+    #[arg(long)]
+    pub(crate) all_sheets: bool,
+    /// Also write the duplicates report (which row was kept for each dropped row) as CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    pub(crate) duplicates_out: Option<PathBuf>,
+    /// Also write the rejected rows (file, sheet, row, reason) as CSV.
+    #[arg(long, value_name = "FILE.csv")]
+    pub(crate) rejects_out: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum KeepArg {
+    First,
+    Last,
+    MostComplete,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SplitArgs {
+    /// The table to split: .xlsx, .xls, .csv, ...
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// The column whose values name the groups, e.g. `branch`.
+    #[arg(long, value_name = "COL")]
+    pub(crate) by: String,
+    /// The folder for the workbooks (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) out_dir: PathBuf,
+    /// The sheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sheet: Option<String>,
+    #[command(flatten)]
+    pub(crate) passwords: PasswordArgs,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RepairArgs {
+    /// The delimited text export.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// Fields per record.
+    #[arg(long, value_name = "N")]
+    pub(crate) columns: usize,
+    /// The field delimiter: a character, or `tab`.
+    #[arg(long, default_value = "|", value_name = "D")]
+    pub(crate) delimiter: String,
+    /// The file has no header line.
+    #[arg(long)]
+    pub(crate) no_header: bool,
+    /// Fields are never quoted (a `"` is always literal).
+    #[arg(long)]
+    pub(crate) no_quotes: bool,
+    /// What replaces a line break inside a re-joined record.
+    #[arg(long, value_enum, default_value_t = JoinArg::Space)]
+    pub(crate) join: JoinArg,
+    /// The text encoding.
+    #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
+    pub(crate) encoding: EncodingArg,
+    /// The repaired records: .csv or .xlsx (split into sheets past 1,048,575 rows).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    /// The rejected lines, as CSV (first_line, last_line, reason, raw).
+    #[arg(long, value_name = "REJ.csv")]
+    pub(crate) rejects: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum JoinArg {
+    Space,
+    None,
+    Newline,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+pub(crate) enum EncodingArg {
+    /// UTF-8, or Windows-1252 for records that are not valid UTF-8.
+    Auto,
+    /// Windows-1252 / Latin-1 throughout.
+    Windows1252,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct DemoArgs {
+    /// The folder for inputs and results.
+    #[arg(long, default_value = "crm-demo", value_name = "DIR")]
+    pub(crate) out: PathBuf,
+    /// The seed of the generated data: same seed, same files.
+    #[arg(long, default_value_t = 42)]
+    pub(crate) seed: u64,
+    /// Leads across all branch workbooks.
+    #[arg(long, default_value_t = 6_000)]
+    pub(crate) rows: usize,
+}

@@ -1,0 +1,407 @@
+//! `crm excel merge` and `crm excel split`.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use crm_excel::{
+    Aliases, Cell, Dedup, DedupReport, Filter, Keep, MergeReport, Merger, Passwords, ReaderBuilder,
+    SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter, collect_inputs, split_by, write_csv,
+};
+
+use crate::args::{KeepArg, MergeArgs, PasswordArgs, SplitArgs};
+use crate::summary::{mask, thousands};
+
+/// Rows listed one by one on stderr before "... and N more".
+const MAX_LISTED: usize = 10;
+
+/// The passwords from `--password` and `--passwords`.
+pub(crate) fn load_passwords(args: &PasswordArgs) -> anyhow::Result<Passwords> {
+    let mut passwords = Passwords::new();
+    for p in &args.passwords {
+        passwords.add(p);
+    }
+    if let Some(path) = &args.password_file {
+        let file = File::open(path).with_context(|| path.display().to_string())?;
+        passwords.extend_from_csv(file).with_context(|| path.display().to_string())?;
+    }
+    Ok(passwords)
+}
+
+/// Output kinds, by extension.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum OutKind {
+    Xlsx,
+    Csv,
+}
+
+pub(crate) fn out_kind(path: &Path) -> anyhow::Result<OutKind> {
+    match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
+        Some("xlsx") => Ok(OutKind::Xlsx),
+        Some("csv") => Ok(OutKind::Csv),
+        _ => bail!("{}: the output must end in .xlsx or .csv", path.display()),
+    }
+}
+
+/// What `merge` produced.
+#[derive(Debug)]
+pub(crate) struct MergeOutcome {
+    pub(crate) rows: usize,
+    pub(crate) duplicates: usize,
+    pub(crate) rejected: usize,
+    pub(crate) filtered: usize,
+    pub(crate) sources: usize,
+    pub(crate) phones_normalized: usize,
+}
+
+/// A source's identity in the merged table: (file name, sheet).
+type SourceKey = (String, String);
+
+fn source_key(table: &Table, row: &[Cell]) -> Option<SourceKey> {
+    let file = table.column_index(SOURCE_COLUMNS[0]).ok()?;
+    let sheet = table.column_index(SOURCE_COLUMNS[1]).ok()?;
+    Some((row[file].to_text().into_owned(), row[sheet].to_text().into_owned()))
+}
+
+fn report_key(source: &crm_excel::SourceReport) -> SourceKey {
+    let file = source
+        .file
+        .file_name()
+        .map_or_else(|| source.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    (file, source.sheet.clone().unwrap_or_default())
+}
+
+pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
+    let kind = out_kind(&args.out)?;
+    let inputs = collect_inputs(&args.inputs)?;
+    if inputs.is_empty() {
+        bail!("no .xlsx, .xlsm, .xlsb, .xls, .ods or .csv files in the inputs given");
+    }
+    let passwords = load_passwords(&args.passwords)?;
+    let aliases = match &args.alias {
+        Some(path) => Aliases::builtin_and_file(path)?,
+        None => Aliases::builtin(),
+    };
+    let filters: Vec<Filter> = args.filters.iter().map(|f| f.parse()).collect::<Result<_, _>>()?;
+    let sheets = match (&args.sheet, args.all_sheets) {
+        (Some(name), _) => Sheets::Named(name.clone()),
+        (None, true) => Sheets::All,
+        (None, false) => Sheets::First,
+    };
+    let spinner = crate::progress::spinner(&format!("merging {} files", inputs.len()));
+    let merged = Merger::new().aliases(aliases).passwords(passwords).sheets(sheets).merge(&inputs);
+    spinner.finish_and_clear();
+    let merged = merged?;
+    let report = merged.report;
+    let mut table = merged.table;
+    let mut phones_normalized = 0;
+    for column in &args.normalize_phones {
+        phones_normalized += table.normalize_phones(column)?;
+    }
+    // Filter first, so a duplicate that passes the filter is kept over one that does not.
+    let filtered = table.filter(&filters)?;
+    let mut passed_per_source: HashMap<SourceKey, usize> = HashMap::new();
+    for row in table.rows() {
+        if let Some(k) = source_key(&table, row) {
+            *passed_per_source.entry(k).or_default() += 1;
+        }
+    }
+    let filtered_per_source: HashMap<SourceKey, usize> = report
+        .sources
+        .iter()
+        .map(|s| {
+            let key = report_key(s);
+            let passed = passed_per_source.get(&key).copied().unwrap_or(0);
+            (key, s.rows.saturating_sub(passed))
+        })
+        .collect();
+    let mut dups = DedupReport::default();
+    let mut dup_table = None;
+    if !args.keys.is_empty() {
+        let keep = match args.keep {
+            KeepArg::First => Keep::First,
+            KeepArg::Last => Keep::Last,
+            KeepArg::MostComplete => Keep::MostComplete,
+        };
+        let dedup = args.keys.iter().fold(Dedup::new(keep), |d, k| d.key_auto(k));
+        dups = dedup.find(&table)?;
+        let report_table = duplicates_table(&table, &dups)?;
+        if let Some(path) = &args.duplicates_out {
+            let file = File::create(path).with_context(|| path.display().to_string())?;
+            write_csv(&report_table, BufWriter::new(file))?;
+        }
+        dup_table = Some(report_table);
+    }
+    let mut dups_per_source: HashMap<SourceKey, usize> = HashMap::new();
+    for d in &dups.duplicates {
+        if let Some(k) = source_key(&table, &table.rows()[d.dropped]) {
+            *dups_per_source.entry(k).or_default() += 1;
+        }
+    }
+    table.remove_rows(dups.duplicates.iter().map(|d| d.dropped));
+    if let Some(path) = &args.rejects_out {
+        let file = File::create(path).with_context(|| path.display().to_string())?;
+        write_csv(&rejects_table(&report), BufWriter::new(file))?;
+    }
+    match kind {
+        OutKind::Xlsx => {
+            let summary = summary_table(&report, &filtered_per_source, &dups_per_source);
+            let mut xlsx = XlsxWriter::new();
+            xlsx.write_table("Data", &table)?;
+            xlsx.table_style(Some(TableStyle::Medium2));
+            xlsx.write_table("Summary", &summary)?;
+            if let Some(dup_table) = dup_table.as_ref().filter(|t| !t.is_empty()) {
+                xlsx.write_table("Duplicates", dup_table)?;
+            }
+            if !report.rejects.is_empty() {
+                xlsx.write_table("Rejected", &rejects_table(&report))?;
+            }
+            xlsx.save(&args.out)?;
+        }
+        OutKind::Csv => {
+            let file = File::create(&args.out).with_context(|| args.out.display().to_string())?;
+            write_csv(&table, BufWriter::new(file))
+                .with_context(|| args.out.display().to_string())?;
+        }
+    }
+    let outcome = MergeOutcome {
+        rows: table.len(),
+        duplicates: dups.duplicates.len(),
+        rejected: report.rejects.len(),
+        filtered,
+        sources: report.sources.len(),
+        phones_normalized,
+    };
+    print_merge_summary(&report, &outcome, args, kind);
+    Ok(outcome)
+}
+
+/// One row per dropped duplicate: where it was, where the kept row is, the masked key.
+fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> {
+    let mut out = Table::new(
+        [
+            "dropped_file",
+            "dropped_sheet",
+            "dropped_row",
+            "kept_file",
+            "kept_sheet",
+            "kept_row",
+            "key_masked",
+        ]
+        .map(String::from)
+        .to_vec(),
+    );
+    let file = table.column_index(SOURCE_COLUMNS[0])?;
+    let sheet = table.column_index(SOURCE_COLUMNS[1])?;
+    let row = table.column_index(SOURCE_COLUMNS[2])?;
+    for d in &dups.duplicates {
+        let (a, b) = (&table.rows()[d.dropped], &table.rows()[d.kept]);
+        out.push_row(vec![
+            a[file].clone(),
+            a[sheet].clone(),
+            a[row].clone(),
+            b[file].clone(),
+            b[sheet].clone(),
+            b[row].clone(),
+            Cell::String(mask(&d.key)),
+        ])?;
+    }
+    Ok(out)
+}
+
+fn rejects_table(report: &MergeReport) -> Table {
+    let mut out = Table::new(["file", "sheet", "row", "reason"].map(String::from).to_vec());
+    for r in &report.rejects {
+        let file = r
+            .file
+            .file_name()
+            .map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        // Four cells for four columns: this cannot fail.
+        let _ = out.push_row(vec![
+            Cell::String(file),
+            r.sheet.clone().map_or(Cell::Empty, Cell::String),
+            Cell::Int(r.row as i64),
+            Cell::String(r.reason.to_string()),
+        ]);
+    }
+    out
+}
+
+fn summary_table(
+    report: &MergeReport,
+    filtered: &HashMap<SourceKey, usize>,
+    dups: &HashMap<SourceKey, usize>,
+) -> Table {
+    let columns = [
+        "source_file",
+        "source_sheet",
+        "encrypted",
+        "header_row",
+        "rows_read",
+        "blank_rows",
+        "rejected_rows",
+        "filtered_out",
+        "duplicates_removed",
+        "rows_kept",
+        "missing_columns",
+    ];
+    let mut out = Table::new(columns.map(String::from).to_vec());
+    let mut totals = [0usize; 6];
+    for s in &report.sources {
+        let key = report_key(s);
+        let f = filtered.get(&key).copied().unwrap_or(0);
+        let d = dups.get(&key).copied().unwrap_or(0);
+        let read = s.rows + s.blank_rows + s.rejected_rows;
+        let kept = s.rows.saturating_sub(f + d);
+        for (t, v) in totals.iter_mut().zip([read, s.blank_rows, s.rejected_rows, f, d, kept]) {
+            *t += v;
+        }
+        let _ = out.push_row(vec![
+            Cell::String(key.0),
+            Cell::String(key.1),
+            Cell::Bool(s.encrypted),
+            s.header_row.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
+            Cell::Int(read as i64),
+            Cell::Int(s.blank_rows as i64),
+            Cell::Int(s.rejected_rows as i64),
+            Cell::Int(f as i64),
+            Cell::Int(d as i64),
+            Cell::Int(kept as i64),
+            Cell::String(s.missing_columns.join(", ")),
+        ]);
+    }
+    let mut total_row = vec![Cell::from("TOTAL"), Cell::Empty, Cell::Empty, Cell::Empty];
+    total_row.extend(totals.iter().map(|&t| Cell::Int(t as i64)));
+    total_row.push(Cell::Empty);
+    let _ = out.push_row(total_row);
+    out
+}
+
+fn print_merge_summary(
+    report: &MergeReport,
+    outcome: &MergeOutcome,
+    args: &MergeArgs,
+    kind: OutKind,
+) {
+    let read: usize = report.sources.iter().map(|s| s.rows + s.blank_rows + s.rejected_rows).sum();
+    eprintln!("merged {} sources: {} rows read", outcome.sources, thousands(read as u64));
+    for s in &report.sources {
+        let (file, sheet) = report_key(s);
+        let mut line = format!("  {file}");
+        if !sheet.is_empty() {
+            line.push_str(&format!(" [{sheet}]"));
+        }
+        if s.encrypted {
+            line.push_str(" (encrypted)");
+        }
+        line.push_str(&format!(": {} rows", thousands(s.rows as u64)));
+        if !s.missing_columns.is_empty() {
+            line.push_str(&format!("; missing columns: {}", s.missing_columns.join(", ")));
+        }
+        eprintln!("{line}");
+    }
+    eprintln!("  blank rows skipped: {}", thousands(report.blank_rows() as u64));
+    eprintln!("  rows rejected: {}", thousands(outcome.rejected as u64));
+    for r in report.rejects.iter().take(MAX_LISTED) {
+        let file = r
+            .file
+            .file_name()
+            .map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let sheet = r.sheet.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        eprintln!("    {file}{sheet} row {}: {}", r.row, r.reason);
+    }
+    if report.rejects.len() > MAX_LISTED {
+        eprintln!("    ... and {} more", report.rejects.len() - MAX_LISTED);
+    }
+    if !args.normalize_phones.is_empty() {
+        eprintln!(
+            "  phone numbers rewritten as 08...: {}",
+            thousands(outcome.phones_normalized as u64)
+        );
+    }
+    if !args.filters.is_empty() {
+        eprintln!(
+            "  filtered out: {} ({})",
+            thousands(outcome.filtered as u64),
+            args.filters.join("; ")
+        );
+    }
+    if !args.keys.is_empty() {
+        eprintln!(
+            "  duplicates removed: {} (key: {})",
+            thousands(outcome.duplicates as u64),
+            args.keys.join(" + ")
+        );
+    }
+    let sheets = match kind {
+        OutKind::Xlsx => {
+            " (sheets: Data, Summary".to_owned()
+                + if outcome.duplicates > 0 { ", Duplicates" } else { "" }
+                + if outcome.rejected > 0 { ", Rejected)" } else { ")" }
+        }
+        OutKind::Csv => String::new(),
+    };
+    eprintln!("wrote {}: {} rows{sheets}", args.out.display(), thousands(outcome.rows as u64));
+}
+
+/// What `split` produced.
+#[derive(Debug)]
+pub(crate) struct SplitOutcome {
+    pub(crate) files: Vec<PathBuf>,
+}
+
+pub(crate) fn split(args: &SplitArgs) -> anyhow::Result<SplitOutcome> {
+    let mut builder = ReaderBuilder::new();
+    builder.passwords(load_passwords(&args.passwords)?);
+    if let Some(sheet) = &args.sheet {
+        builder.sheet_name(sheet);
+    }
+    let mut reader = builder.from_path(&args.input)?;
+    let mut table = Table::new(reader.headers().to_vec());
+    let mut rejected = Vec::new();
+    for row in reader.rows() {
+        let row = row?;
+        if row.is_blank() {
+            continue;
+        }
+        if row.stray_cells().is_empty() {
+            table.push_row(row.into_cells())?;
+        } else {
+            rejected.push(row.number());
+        }
+    }
+    let groups = split_by(&table, &args.by)?;
+    std::fs::create_dir_all(&args.out_dir).with_context(|| args.out_dir.display().to_string())?;
+    let mut files = Vec::with_capacity(groups.len());
+    for group in &groups {
+        let path = args.out_dir.join(format!("{}.xlsx", group.file_stem));
+        let mut xlsx = XlsxWriter::new();
+        xlsx.table_style(Some(TableStyle::Medium2));
+        xlsx.write_table(&group.name, &group.table)?;
+        xlsx.save(&path)?;
+        files.push(path);
+    }
+    eprintln!(
+        "split {} rows by {:?} into {} workbooks in {}",
+        thousands(table.len() as u64),
+        args.by,
+        groups.len(),
+        args.out_dir.display()
+    );
+    for (group, path) in groups.iter().zip(&files) {
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        eprintln!("  {name}: {} rows", thousands(group.table.len() as u64));
+    }
+    if !rejected.is_empty() {
+        let listed: Vec<String> = rejected.iter().take(MAX_LISTED).map(u64::to_string).collect();
+        eprintln!(
+            "  rows rejected (values in columns without a header): {} (rows {}{})",
+            rejected.len(),
+            listed.join(", "),
+            if rejected.len() > MAX_LISTED { ", ..." } else { "" }
+        );
+    }
+    Ok(SplitOutcome { files })
+}

@@ -1,0 +1,4 @@
+//! The subcommands.
+
+pub(crate) mod excel;
+pub(crate) mod txt;

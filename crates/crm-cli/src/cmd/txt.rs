@@ -1,0 +1,145 @@
+//! `crm txt repair`.
+
+use std::fs::File;
+use std::io::{BufReader, BufWriter};
+
+use anyhow::{Context, bail};
+use crm_excel::{
+    Cell, LineJoin, RepairEvent, RepairOptions, RepairStats, Repairer, TextEncoding, XlsxWriter,
+    repair_to_csv,
+};
+
+use crate::args::{EncodingArg, JoinArg, RepairArgs};
+use crate::cmd::excel::{OutKind, out_kind};
+use crate::summary::thousands;
+
+/// Parses `--delimiter`: one ASCII character, or `tab`.
+fn delimiter(arg: &str) -> anyhow::Result<u8> {
+    match arg {
+        "tab" | "\\t" | "\t" => Ok(b'\t'),
+        s if s.len() == 1 && s.is_ascii() => Ok(s.as_bytes()[0]),
+        s => bail!("--delimiter must be one ASCII character or `tab`, not {s:?}"),
+    }
+}
+
+pub(crate) fn repair(args: &RepairArgs) -> anyhow::Result<RepairStats> {
+    let kind = out_kind(&args.out)?;
+    if args.columns == 0 {
+        bail!("--columns must be at least 1");
+    }
+    let options = RepairOptions::new(args.columns)
+        .delimiter(delimiter(&args.delimiter)?)
+        .quote(if args.no_quotes { None } else { Some(b'"') })
+        .has_header(!args.no_header)
+        .join(match args.join {
+            JoinArg::Space => LineJoin::Space,
+            JoinArg::None => LineJoin::Nothing,
+            JoinArg::Newline => LineJoin::Newline,
+        })
+        .encoding(match args.encoding {
+            EncodingArg::Auto => TextEncoding::Auto,
+            EncodingArg::Windows1252 => TextEncoding::Windows1252,
+        });
+    let input = File::open(&args.input).with_context(|| args.input.display().to_string())?;
+    let len = input.metadata().map(|m| m.len()).unwrap_or(0);
+    let bar = crate::progress::bytes(len, "repairing");
+    let reader = BufReader::with_capacity(1 << 18, bar.wrap_read(input));
+    let rejects =
+        File::create(&args.rejects).with_context(|| args.rejects.display().to_string())?;
+    let rejects = BufWriter::with_capacity(1 << 16, rejects);
+    let in_name = args.input.display().to_string();
+    let stats = match kind {
+        OutKind::Csv => {
+            let out = File::create(&args.out).with_context(|| args.out.display().to_string())?;
+            repair_to_csv(reader, options, BufWriter::with_capacity(1 << 18, out), rejects)
+                .with_context(|| in_name.clone())?
+        }
+        OutKind::Xlsx => {
+            repair_to_xlsx(reader, options, args, rejects).with_context(|| in_name.clone())?
+        }
+    };
+    bar.finish_and_clear();
+    print_stats(&stats, args);
+    Ok(stats)
+}
+
+/// Streams the repaired records into a constant-memory workbook, typing fields with
+/// [`Cell::infer`] (identifiers with leading zeros or 16 digits stay text).
+fn repair_to_xlsx(
+    reader: impl std::io::BufRead,
+    options: RepairOptions,
+    args: &RepairArgs,
+    rejects: impl std::io::Write,
+) -> anyhow::Result<RepairStats> {
+    let columns = options.columns();
+    let has_header = !args.no_header;
+    let mut repairer = Repairer::new(reader, options);
+    let mut xlsx = XlsxWriter::new();
+    let mut rej = csv::Writer::from_writer(rejects);
+    rej.write_record(["first_line", "last_line", "reason", "raw"])?;
+    if !has_header {
+        let headers: Vec<String> = (1..=columns).map(|i| format!("column_{i}")).collect();
+        xlsx.begin_sheet("Data", &headers)?;
+    }
+    let mut cells: Vec<Cell> = Vec::with_capacity(columns);
+    while let Some(event) = repairer.next_event()? {
+        match event {
+            RepairEvent::Header(h) => {
+                let headers: Vec<String> = h.iter().map(str::to_owned).collect();
+                xlsx.begin_sheet("Data", &headers)?;
+            }
+            RepairEvent::Record(r) => {
+                cells.clear();
+                cells.extend(r.iter().map(Cell::infer));
+                xlsx.write_row(&cells)?;
+            }
+            RepairEvent::Reject(r) => {
+                rej.write_record([
+                    r.first_line.to_string(),
+                    r.last_line.to_string(),
+                    r.reason.to_string(),
+                    r.raw,
+                ])?;
+            }
+        }
+    }
+    rej.flush()?;
+    xlsx.save(&args.out)?;
+    Ok(repairer.stats().clone())
+}
+
+fn print_stats(s: &RepairStats, args: &RepairArgs) {
+    eprintln!("read {} lines of {}", thousands(s.lines), args.input.display());
+    eprintln!("  intact records:   {}", thousands(s.intact));
+    eprintln!(
+        "  repaired records: {} (from {} lines)",
+        thousands(s.repaired),
+        thousands(s.repaired_lines)
+    );
+    eprintln!(
+        "  rejected:         {} ({} lines)",
+        thousands(s.rejected),
+        thousands(s.rejected_lines)
+    );
+    if s.blank_lines > 0 {
+        eprintln!("  blank lines:      {}", thousands(s.blank_lines));
+    }
+    if s.transcoded > 0 {
+        eprintln!("  decoded as Windows-1252: {} records", thousands(s.transcoded));
+    }
+    eprintln!("  success rate:     {:.4}%", s.success_rate() * 100.0);
+    eprintln!("wrote {} and {}", args.out.display(), args.rejects.display());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn delimiters() {
+        assert_eq!(delimiter("|").unwrap(), b'|');
+        assert_eq!(delimiter("tab").unwrap(), b'\t');
+        assert_eq!(delimiter(";").unwrap(), b';');
+        assert!(delimiter("||").is_err());
+    }
+}

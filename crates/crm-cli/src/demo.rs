@@ -1,0 +1,669 @@
+//! `crm demo`: generates realistic inputs from a seed and runs every capability on them.
+//!
+//! Branch lead workbooks (some password-protected, with differing headers, title rows,
+//! duplicate leads across branches and a few malformed rows) are merged into one report and
+//! split per branch; a registration export with records broken across lines is repaired.
+
+use std::fs::{self, File};
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::{Days, NaiveDate};
+use crm_excel::{Cell, EncryptOptions, XlsxWriter, encrypt};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use crate::args::{
+    DemoArgs, EncodingArg, JoinArg, KeepArg, MergeArgs, PasswordArgs, RepairArgs, SplitArgs,
+};
+use crate::cmd;
+use crate::summary::thousands;
+
+const FIRST_NAMES: &[&str] = &[
+    "Budi", "Siti", "Agus", "Dewi", "Andi", "Rina", "Joko", "Sri", "Ahmad", "Nur", "Hendra",
+    "Wati", "Eko", "Yuli", "Rudi", "Lestari", "Dedi", "Fitri", "Bambang", "Ayu", "Rizky", "Indah",
+    "Fajar", "Putri", "Hadi", "Ratna",
+];
+const LAST_NAMES: &[&str] = &[
+    "Santoso",
+    "Rahayu",
+    "Wijaya",
+    "Saputra",
+    "Hidayat",
+    "Kurniawan",
+    "Setiawan",
+    "Lestari",
+    "Pratama",
+    "Nugroho",
+    "Susanto",
+    "Permana",
+    "Siregar",
+    "Nasution",
+    "Simanjuntak",
+    "Gunawan",
+    "Hakim",
+    "Maulana",
+    "Firmansyah",
+];
+const PRODUCTS: &[&str] = &["Motor", "Elektronik", "Furnitur", "Gadget"];
+const SOURCES: &[&str] = &["Walk-in", "Website", "Referral", "Pameran", "Telemarketing"];
+const TENORS: &[i64] = &[6, 12, 18, 24, 36];
+/// Regency codes of the branch areas (Kepmendagri), for plausible NIKs.
+const REGENCIES: &[&str] = &["3216", "3201", "3276", "3603", "3604", "3215", "3275", "3671"];
+
+/// A branch's file: its layout differs from the others like real branch files do.
+struct Branch {
+    name: &'static str,
+    file: &'static str,
+    password: Option<&'static str>,
+    title: Option<&'static str>,
+    /// Header text per canonical field, in the branch's column order; `None` drops a field.
+    headers: &'static [(&'static str, Field)],
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Name,
+    Phone,
+    Nik,
+    Branch,
+    Product,
+    Plafon,
+    Tenor,
+    Date,
+    Email,
+    Source,
+}
+
+const BRANCHES: &[Branch] = &[
+    Branch {
+        name: "Bekasi",
+        file: "leads-cabang-bekasi.xlsx",
+        password: Some("Bks#2026"),
+        title: Some("DATA LEADS CABANG BEKASI - NOVEMBER 2026"),
+        headers: &[
+            ("Nama", Field::Name),
+            ("No HP", Field::Phone),
+            ("No KTP", Field::Nik),
+            ("Cabang", Field::Branch),
+            ("Produk", Field::Product),
+            ("Plafon", Field::Plafon),
+            ("Tenor", Field::Tenor),
+            ("Tanggal", Field::Date),
+            ("Email", Field::Email),
+            ("Sumber", Field::Source),
+        ],
+    },
+    Branch {
+        name: "Bogor",
+        file: "leads-cabang-bogor.xlsx",
+        password: None,
+        title: None,
+        headers: &[
+            ("NO_HP", Field::Phone),
+            ("NAMA_LENGKAP", Field::Name),
+            ("CABANG", Field::Branch),
+            ("NIK", Field::Nik),
+            ("PLAFON", Field::Plafon),
+            ("TENOR", Field::Tenor),
+            ("PRODUK", Field::Product),
+            ("TGL", Field::Date),
+            ("E-MAIL", Field::Email),
+            ("SUMBER LEADS", Field::Source),
+        ],
+    },
+    Branch {
+        name: "Depok",
+        file: "leads-cabang-depok.csv",
+        password: None,
+        title: None,
+        headers: &[
+            ("nama", Field::Name),
+            ("handphone", Field::Phone),
+            ("nik", Field::Nik),
+            ("cabang", Field::Branch),
+            ("produk", Field::Product),
+            ("plafon", Field::Plafon),
+            ("tenor", Field::Tenor),
+            ("tanggal", Field::Date),
+            ("email", Field::Email),
+            ("sumber", Field::Source),
+        ],
+    },
+    Branch {
+        name: "Tangerang",
+        file: "leads-cabang-tangerang.xlsx",
+        password: Some("Tgr!2026"),
+        title: Some("Leads Tangerang"),
+        headers: &[
+            ("Customer Name", Field::Name),
+            ("Phone Number", Field::Phone),
+            ("Branch", Field::Branch),
+            ("Product", Field::Product),
+            ("Plafon", Field::Plafon),
+            ("Tenor", Field::Tenor),
+            ("Date", Field::Date),
+            ("Email", Field::Email),
+            ("NIK", Field::Nik),
+            ("Source", Field::Source),
+        ],
+    },
+    Branch {
+        name: "Serang",
+        file: "leads-cabang-serang.xlsx",
+        password: None,
+        title: None,
+        headers: &[
+            ("Nama Konsumen", Field::Name),
+            ("No. Telp", Field::Phone),
+            ("Nomor KTP", Field::Nik),
+            ("Kantor Cabang", Field::Branch),
+            ("Jenis Produk", Field::Product),
+            ("Plafon", Field::Plafon),
+            ("Tenor", Field::Tenor),
+            ("Tgl", Field::Date),
+            ("Sumber", Field::Source),
+        ],
+    },
+    Branch {
+        name: "Karawang",
+        file: "leads-cabang-karawang.xlsx",
+        password: Some("Krw2026"),
+        title: None,
+        headers: &[
+            ("Nama", Field::Name),
+            ("WhatsApp", Field::Phone),
+            ("NIK", Field::Nik),
+            ("Cabang", Field::Branch),
+            ("Produk", Field::Product),
+            ("Plafon", Field::Plafon),
+            ("Tenor", Field::Tenor),
+            ("Tanggal", Field::Date),
+            ("Email", Field::Email),
+            ("Sumber", Field::Source),
+        ],
+    },
+];
+
+fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
+    items[rng.random_range(0..items.len())]
+}
+
+/// One generated lead.
+#[derive(Clone)]
+struct Lead {
+    name: String,
+    phone: String,
+    nik: String,
+    branch: &'static str,
+    product: &'static str,
+    plafon: i64,
+    tenor: i64,
+    date: NaiveDate,
+    email: Option<String>,
+    source: &'static str,
+}
+
+fn lead(rng: &mut ChaCha8Rng, branch: &'static str) -> Lead {
+    let first = pick(rng, FIRST_NAMES);
+    let last = pick(rng, LAST_NAMES);
+    let phone = format!(
+        "08{}{}",
+        pick(rng, &["11", "12", "13", "21", "22", "52", "57", "77", "78", "95", "96"]),
+        {
+            let len = rng.random_range(7..=9);
+            (0..len).map(|_| char::from(b'0' + rng.random_range(0..10u8))).collect::<String>()
+        }
+    );
+    let female = rng.random_bool(0.5);
+    let day = rng.random_range(1..=28u32) + if female { 40 } else { 0 };
+    let nik = format!(
+        "{}{:02}{:02}{:02}{:02}{:04}",
+        pick(rng, REGENCIES),
+        rng.random_range(1..=20),
+        day,
+        rng.random_range(1..=12),
+        rng.random_range(60..=99u32),
+        rng.random_range(1..=3000)
+    );
+    let email = rng.random_bool(0.7).then(|| {
+        format!(
+            "{}.{}{}@{}",
+            first.to_lowercase(),
+            last.to_lowercase(),
+            rng.random_range(1..100),
+            pick(rng, &["gmail.com", "yahoo.co.id", "outlook.com"])
+        )
+    });
+    let start = NaiveDate::from_ymd_opt(2026, 9, 1).unwrap_or_default();
+    Lead {
+        name: format!("{first} {last}"),
+        phone,
+        nik,
+        branch,
+        product: pick(rng, PRODUCTS),
+        plafon: rng.random_range(20..=300) * 100_000,
+        tenor: pick(rng, TENORS),
+        date: start.checked_add_days(Days::new(rng.random_range(0..80))).unwrap_or(start),
+        email,
+        source: pick(rng, SOURCES),
+    }
+}
+
+/// The phone as a branch might have typed it.
+fn phone_variant(rng: &mut ChaCha8Rng, phone: &str) -> Cell {
+    let national = &phone[1..];
+    match rng.random_range(0..6) {
+        0 => Cell::String(format!("+62 {}-{}-{}", &national[..3], &national[3..7], &national[7..])),
+        1 => Cell::String(format!("62{national}")),
+        2 => Cell::String(format!("{}-{}-{}", &phone[..4], &phone[4..8], &phone[8..])),
+        // Typed into a number cell: Excel drops the leading zero.
+        3 => national.parse::<i64>().map_or_else(|_| Cell::String(phone.to_owned()), Cell::Int),
+        _ => Cell::String(phone.to_owned()),
+    }
+}
+
+fn cell_for(field: Field, lead: &Lead, rng: &mut ChaCha8Rng, vary_phone: bool) -> Cell {
+    match field {
+        Field::Name => Cell::String(lead.name.clone()),
+        Field::Phone if vary_phone => phone_variant(rng, &lead.phone),
+        Field::Phone => Cell::String(lead.phone.clone()),
+        Field::Nik => Cell::String(lead.nik.clone()),
+        Field::Branch => Cell::String(lead.branch.to_owned()),
+        Field::Product => Cell::String(lead.product.to_owned()),
+        Field::Plafon => Cell::Int(lead.plafon),
+        Field::Tenor => Cell::Int(lead.tenor),
+        Field::Date => Cell::Date(lead.date),
+        Field::Email => lead.email.clone().map_or(Cell::Empty, Cell::String),
+        Field::Source => Cell::String(lead.source.to_owned()),
+    }
+}
+
+/// What the generator put into the branch files, to print next to what the merge found.
+struct Planted {
+    leads: usize,
+    cross_branch_duplicates: usize,
+    ragged_rows: usize,
+    blank_rows: usize,
+}
+
+/// Writes the branch files into `dir` and their passwords into `password_file`.
+fn write_branch_files(
+    dir: &Path,
+    password_file: &Path,
+    rows: usize,
+    rng: &mut ChaCha8Rng,
+) -> anyhow::Result<Planted> {
+    let per_branch = (rows / BRANCHES.len()).max(1);
+    let mut planted =
+        Planted { leads: 0, cross_branch_duplicates: 0, ragged_rows: 0, blank_rows: 0 };
+    let all: Vec<Vec<Lead>> =
+        BRANCHES.iter().map(|b| (0..per_branch).map(|_| lead(rng, b.name)).collect()).collect();
+    let mut passwords = String::from("file,password\n");
+    for (bi, branch) in BRANCHES.iter().enumerate() {
+        let mut leads = all[bi].clone();
+        // About 4% of leads also registered at the neighbouring branch, phone typed differently.
+        let neighbour = &all[(bi + 1) % BRANCHES.len()];
+        for l in neighbour {
+            if !rng.random_bool(0.04) {
+                continue;
+            }
+            let mut dup = l.clone();
+            if rng.random_bool(0.5) {
+                dup.email = None;
+            }
+            leads.push(dup);
+            planted.cross_branch_duplicates += 1;
+        }
+        planted.leads += leads.len();
+        let headers: Vec<String> = branch.headers.iter().map(|(h, _)| (*h).to_owned()).collect();
+        let mut rows_out: Vec<Vec<Cell>> = Vec::with_capacity(leads.len() + 4);
+        for l in &leads {
+            rows_out.push(branch.headers.iter().map(|(_, f)| cell_for(*f, l, rng, true)).collect());
+        }
+        // Malformed rows: a value typed past the last column, and blank rows.
+        for _ in 0..2 {
+            let at = rng.random_range(0..rows_out.len());
+            let mut row = rows_out[at].clone();
+            row.push(Cell::from("catatan: hubungi lagi"));
+            rows_out.insert(at, row);
+            planted.ragged_rows += 1;
+            planted.leads += 1;
+        }
+        if bi == 0 {
+            // Untrusted text that Excel would run as a formula if it were written as one.
+            rows_out[0][0] = Cell::from("=HYPERLINK(\"http://example.invalid\",\"klik\")");
+        }
+        let path = dir.join(branch.file);
+        if branch.file.ends_with(".csv") {
+            // Workbooks have no blank rows (they are simply absent); text exports do.
+            let at = rng.random_range(0..rows_out.len());
+            rows_out.insert(at, vec![Cell::Empty; headers.len()]);
+            planted.blank_rows += 1;
+        }
+        if branch.file.ends_with(".csv") {
+            write_semicolon_csv(&path, &headers, &rows_out)?;
+        } else {
+            let bytes = branch_workbook(branch, &headers, &rows_out)?;
+            let bytes = match branch.password {
+                Some(pw) => {
+                    passwords.push_str(&format!("{},{pw}\n", branch.file));
+                    // A fixed seed keeps the demo byte-for-byte reproducible.
+                    encrypt(&bytes, pw, &EncryptOptions::new().seed(Some(rng.random())))?
+                }
+                None => bytes,
+            };
+            fs::write(&path, bytes).with_context(|| path.display().to_string())?;
+        }
+    }
+    fs::write(password_file, passwords).with_context(|| password_file.display().to_string())?;
+    Ok(planted)
+}
+
+/// A branch workbook as branches make them: optional title rows above the header.
+fn branch_workbook(
+    branch: &Branch,
+    headers: &[String],
+    rows: &[Vec<Cell>],
+) -> anyhow::Result<Vec<u8>> {
+    let mut xlsx = XlsxWriter::new();
+    xlsx.constant_memory(false);
+    // One spare column, so ragged rows keep their extra value.
+    let width = headers.len() + 1;
+    let mut first_row = match branch.title {
+        Some(title) => vec![title.to_owned()],
+        None => headers.to_vec(),
+    };
+    first_row.resize(width, String::new());
+    xlsx.begin_sheet("Leads", &first_row)?;
+    if branch.title.is_some() {
+        xlsx.write_row(&[])?;
+        xlsx.write_row(&headers.iter().map(|h| Cell::String(h.clone())).collect::<Vec<_>>())?;
+    }
+    for row in rows {
+        xlsx.write_row(row)?;
+    }
+    xlsx.end_sheet()?;
+    Ok(xlsx.save_to_buffer()?)
+}
+
+fn write_semicolon_csv(path: &Path, headers: &[String], rows: &[Vec<Cell>]) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| path.display().to_string())?;
+    let mut csv =
+        csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(BufWriter::new(file));
+    csv.write_record(headers)?;
+    for row in rows {
+        csv.write_record(row.iter().map(|c| match c {
+            // Indonesian date format, as a branch's CSV export would have it.
+            Cell::Date(d) => d.format("%d/%m/%Y").to_string(),
+            other => other.to_string(),
+        }))?;
+    }
+    csv.flush()?;
+    Ok(())
+}
+
+/// What the export generator planted.
+struct ExportPlan {
+    records: usize,
+    broken: usize,
+    unrecoverable: usize,
+}
+
+const EXPORT_COLUMNS: usize = 30;
+
+/// A super-app registration export: 30 pipe-delimited columns, some records broken across
+/// lines by line breaks typed into the address, a few damaged beyond repair.
+fn write_export(path: &Path, records: usize, rng: &mut ChaCha8Rng) -> anyhow::Result<ExportPlan> {
+    let file = File::create(path).with_context(|| path.display().to_string())?;
+    let mut out = BufWriter::new(file);
+    let headers = [
+        "reg_id",
+        "reg_time",
+        "name",
+        "gender",
+        "birth_date",
+        "phone",
+        "email",
+        "nik",
+        "address",
+        "village",
+        "district",
+        "city",
+        "province",
+        "postal_code",
+        "occupation",
+        "income_band",
+        "device",
+        "os",
+        "app_version",
+        "channel",
+        "referral_code",
+        "promo_code",
+        "kyc_status",
+        "kyc_time",
+        "first_login",
+        "last_login",
+        "points",
+        "tier",
+        "consent_marketing",
+        "area",
+    ];
+    writeln!(out, "{}", headers.join("|"))?;
+    let mut plan = ExportPlan { records: 0, broken: 0, unrecoverable: 0 };
+    for i in 0..records {
+        let branch = pick(rng, &["Bekasi", "Bogor", "Depok", "Tangerang", "Serang", "Karawang"]);
+        let l = lead(rng, branch);
+        let address = format!(
+            "Jl. {} No. {} RT {:03}/RW {:03}",
+            pick(rng, LAST_NAMES),
+            rng.random_range(1..200),
+            rng.random_range(1..20),
+            rng.random_range(1..15)
+        );
+        let mut fields: Vec<String> = vec![
+            format!("R{:09}", i + 1),
+            format!(
+                "{} {:02}:{:02}:{:02}",
+                l.date,
+                rng.random_range(0..24),
+                rng.random_range(0..60),
+                rng.random_range(0..60)
+            ),
+            l.name.clone(),
+            pick(rng, &["L", "P"]).to_string(),
+            format!(
+                "19{}-{:02}-{:02}",
+                rng.random_range(60..99),
+                rng.random_range(1..13),
+                rng.random_range(1..29)
+            ),
+            l.phone.clone(),
+            l.email.clone().unwrap_or_default(),
+            l.nik.clone(),
+            address,
+            format!("Desa {}", pick(rng, LAST_NAMES)),
+            format!("Kec. {}", pick(rng, LAST_NAMES)),
+            l.branch.to_owned(),
+            "Jawa Barat".to_owned(),
+            format!("{}", rng.random_range(16000..18000)),
+            pick(rng, &["Karyawan", "Wiraswasta", "Pelajar", "Ibu Rumah Tangga", "PNS"])
+                .to_string(),
+            pick(rng, &["<3jt", "3-5jt", "5-10jt", ">10jt"]).to_string(),
+            pick(rng, &["Samsung A15", "Xiaomi Redmi 13", "Oppo A78", "iPhone 13", "Vivo Y36"])
+                .to_string(),
+            pick(rng, &["Android 14", "Android 13", "iOS 17"]).to_string(),
+            format!("5.{}.{}", rng.random_range(0..9), rng.random_range(0..20)),
+            pick(rng, &["organic", "ads", "referral"]).to_string(),
+            String::new(),
+            String::new(),
+            pick(rng, &["verified", "pending", "rejected"]).to_string(),
+            String::new(),
+            l.date.to_string(),
+            l.date.to_string(),
+            format!("{}", rng.random_range(0..50_000)),
+            pick(rng, &["Silver", "Gold", "Platinum"]).to_string(),
+            pick(rng, &["Y", "N"]).to_string(),
+            l.branch.to_owned(),
+        ];
+        debug_assert_eq!(fields.len(), EXPORT_COLUMNS);
+        if rng.random_bool(0.001) {
+            // A legacy system wrote this record in Windows-1252.
+            fields[2] = format!("{} Caf\u{e9}", fields[2]);
+        }
+        let line = fields.join("|");
+        let roll = rng.random::<f64>();
+        if roll < 0.02 {
+            // A line break typed into the address, sometimes two.
+            let addr_start = fields[..8].iter().map(|f| f.len() + 1).sum::<usize>();
+            let cut = addr_start + fields[8].find(" No.").unwrap_or(3);
+            let (a, b) = line.split_at(cut);
+            if rng.random_bool(0.3) {
+                let rt = b.find(" RT").unwrap_or(1);
+                writeln!(out, "{a}\n{}\n{}", &b[1..rt], &b[rt + 1..])?;
+            } else {
+                writeln!(out, "{a}\n{}", &b[1..])?;
+            }
+            plan.broken += 1;
+        } else if roll < 0.0205 {
+            // Truncated by a crashed export: the record ends early.
+            let cut = line.match_indices('|').nth(12).map_or(line.len(), |(i, _)| i);
+            writeln!(out, "{}", &line[..cut])?;
+            plan.unrecoverable += 1;
+            continue;
+        } else if fields[2].ends_with('\u{e9}') {
+            let mut bytes = line.replace('\u{e9}', "\u{1}").into_bytes();
+            for b in &mut bytes {
+                if *b == 1 {
+                    *b = 0xE9;
+                }
+            }
+            out.write_all(&bytes)?;
+            out.write_all(b"\n")?;
+        } else {
+            writeln!(out, "{line}")?;
+        }
+        plan.records += 1;
+    }
+    out.flush()?;
+    Ok(plan)
+}
+
+pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
+    let root = &args.out;
+    let branches_dir = root.join("input").join("branches");
+    let exports_dir = root.join("input").join("exports");
+    let out_dir = root.join("output");
+    for d in [&branches_dir, &exports_dir, &out_dir] {
+        fs::create_dir_all(d).with_context(|| d.display().to_string())?;
+    }
+    let mut rng = ChaCha8Rng::seed_from_u64(args.seed);
+    eprintln!(
+        "== crm demo (seed {}, {} leads) in {}",
+        args.seed,
+        thousands(args.rows as u64),
+        root.display()
+    );
+
+    eprintln!("\n-- generating {} branch lead files in {}", BRANCHES.len(), branches_dir.display());
+    let password_file = root.join("input").join("branch-passwords.csv");
+    let planted = write_branch_files(&branches_dir, &password_file, args.rows, &mut rng)?;
+    eprintln!(
+        "   {} lead rows, {} leads repeated at a second branch, {} ragged rows, {} blank line, {} files encrypted",
+        thousands(planted.leads as u64),
+        planted.cross_branch_duplicates,
+        planted.ragged_rows,
+        planted.blank_rows,
+        BRANCHES.iter().filter(|b| b.password.is_some()).count()
+    );
+
+    eprintln!("\n-- crm excel merge (passwords per file, key phone, plafon >= Rp 2.500.000)");
+    let merged_path = out_dir.join("leads-merged.xlsx");
+    let merge = cmd::excel::merge(&MergeArgs {
+        inputs: vec![branches_dir.clone()],
+        out: merged_path.clone(),
+        passwords: PasswordArgs {
+            passwords: Vec::new(),
+            password_file: Some(password_file.clone()),
+        },
+        keys: vec!["phone".into()],
+        normalize_phones: vec!["phone".into()],
+        keep: KeepArg::MostComplete,
+        alias: None,
+        filters: vec!["plafon >= 2500000".into()],
+        sheet: None,
+        all_sheets: false,
+        duplicates_out: Some(out_dir.join("leads-duplicates.csv")),
+        rejects_out: Some(out_dir.join("leads-rejected.csv")),
+    })?;
+
+    eprintln!("\n-- crm excel split --by branch");
+    let split_dir = out_dir.join("per-branch");
+    let split = cmd::excel::split(&SplitArgs {
+        input: merged_path.clone(),
+        by: "branch".into(),
+        out_dir: split_dir.clone(),
+        sheet: Some("Data".into()),
+        passwords: PasswordArgs { passwords: Vec::new(), password_file: None },
+    })?;
+
+    let n_records = (args.rows * 4).max(100);
+    let export_path = exports_dir.join("registrations.txt");
+    eprintln!(
+        "\n-- generating a broken 30-column registration export ({} records)",
+        thousands(n_records as u64)
+    );
+    let plan = write_export(&export_path, n_records, &mut rng)?;
+    eprintln!(
+        "   {} records written whole or broken across lines ({} broken), {} truncated beyond repair",
+        thousands(plan.records as u64),
+        thousands(plan.broken as u64),
+        plan.unrecoverable
+    );
+
+    eprintln!("\n-- crm txt repair --columns {EXPORT_COLUMNS}");
+    let repaired_path = out_dir.join("registrations-repaired.csv");
+    let rejects_path = out_dir.join("registrations-rejects.csv");
+    let stats = cmd::txt::repair(&RepairArgs {
+        input: export_path.clone(),
+        columns: EXPORT_COLUMNS,
+        delimiter: "|".into(),
+        no_header: false,
+        no_quotes: false,
+        join: JoinArg::Space,
+        encoding: EncodingArg::Auto,
+        out: repaired_path.clone(),
+        rejects: rejects_path.clone(),
+    })?;
+
+    eprintln!("\n== done. Where to look:");
+    let show = |p: &PathBuf, what: &str| eprintln!("   {:<52} {what}", p.display());
+    show(
+        &merged_path,
+        &format!(
+            "{} clean leads from {} sources (Data, Summary, Duplicates, Rejected)",
+            thousands(merge.rows as u64),
+            merge.sources
+        ),
+    );
+    show(
+        &out_dir.join("leads-duplicates.csv"),
+        &format!("{} duplicates removed, with the row kept for each", merge.duplicates),
+    );
+    show(
+        &out_dir.join("leads-rejected.csv"),
+        &format!("{} malformed rows, with reasons", merge.rejected),
+    );
+    show(&split_dir, &format!("{} per-branch workbooks", split.files.len()));
+    show(
+        &repaired_path,
+        &format!(
+            "{} records ({} repaired)",
+            thousands(stats.intact + stats.repaired),
+            thousands(stats.repaired)
+        ),
+    );
+    show(&rejects_path, &format!("{} unrecoverable line groups", stats.rejected));
+    Ok(())
+}

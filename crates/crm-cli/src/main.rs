@@ -1,0 +1,45 @@
+//! `crm`: the command-line face of the crm-rs crates.
+//!
+//! Exit codes: 0 when the run completed (bad records are reported in the outputs, not as a
+//! failure), 2 on an error, printed as one line naming the file (and sheet/row) at fault.
+
+mod args;
+mod cmd;
+mod demo;
+mod progress;
+mod summary;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use crate::args::{Cli, Command, ExcelCommand, TxtCommand};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(&cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("crm: error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: &Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::Excel(ExcelCommand::Merge(args)) => cmd::excel::merge(args).map(drop),
+        Command::Excel(ExcelCommand::Split(args)) => cmd::excel::split(args).map(drop),
+        Command::Txt(TxtCommand::Repair(args)) => cmd::txt::repair(args).map(drop),
+        Command::Demo(args) => demo::run(args),
+    }
+}
+
+/// `crm ... | head` closes the pipe early; that is not an error.
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

@@ -1,0 +1,147 @@
+//! Decryption of the encrypted fixtures in `tests/data/encrypted/` (see its SOURCE.md).
+
+use crm_excel::{
+    Cell, DecryptOptions, Encryption, ErrorKind, ReaderBuilder, decrypt, decrypt_with, encryption,
+};
+
+use crate::util::{bytes, data};
+
+/// Decrypts a fixture and checks the result equals the published plaintext byte for byte.
+#[track_caller]
+fn decrypts_to(encrypted: &str, password: &str, plain: &str) {
+    let zip = decrypt(&bytes(&format!("encrypted/{encrypted}")), password).unwrap();
+    assert_eq!(zip, bytes(&format!("encrypted/{plain}")), "{encrypted}");
+}
+
+#[test]
+fn agile_sha512_from_excel() {
+    decrypts_to(
+        "msoffcrypto__example_password.agile.xlsx",
+        "Password1234_",
+        "msoffcrypto__example.plain.xlsx",
+    );
+}
+
+#[test]
+fn agile_sha512_office_crypto_suite() {
+    decrypts_to(
+        "officecrypto__testAgileSha512.xlsx",
+        "testPassword",
+        "officecrypto__expectedAgileSha512.plain.xlsx",
+    );
+}
+
+#[test]
+fn agile_with_padded_package() {
+    // office-crypto 0.4 refuses this file (ciphertext longer than the plaintext needs).
+    decrypts_to("formula__agile.xlsx", "password", "formula__plaintext.xlsx");
+}
+
+#[test]
+fn agile_with_several_segments() {
+    decrypts_to("formula__agile-large.xlsx", "password", "formula__plaintext-large.xlsx");
+}
+
+#[test]
+fn standard_3_2_from_excel() {
+    decrypts_to("formula__standard-3.2.xlsx", "password", "formula__plaintext.xlsx");
+}
+
+#[test]
+fn standard_4_2_from_poi() {
+    decrypts_to("formula__standard-4.2.poi.xlsx", "password", "formula__plaintext.xlsx");
+}
+
+#[test]
+fn integrity_check_passes_on_intact_file() {
+    let options = DecryptOptions::new().verify_integrity(true);
+    let file = bytes("encrypted/msoffcrypto__example_password.agile.xlsx");
+    decrypt_with(&file, &["Password1234_"], &options).unwrap();
+}
+
+#[test]
+fn schemes_are_recognised() {
+    let cases = [
+        ("msoffcrypto__example_password.agile.xlsx", Encryption::Agile),
+        ("formula__standard-3.2.xlsx", Encryption::Standard),
+        ("formula__standard-4.2.poi.xlsx", Encryption::Standard),
+        ("msoffcrypto__rc4cryptoapi_password.xls", Encryption::LegacyXls),
+        ("formula__encrypted.excel-rc4cryptoapi.xls", Encryption::LegacyXls),
+        ("msoffcrypto__example.plain.xlsx", Encryption::None),
+    ];
+    for (file, expected) in cases {
+        assert_eq!(encryption(&bytes(&format!("encrypted/{file}"))), expected, "{file}");
+    }
+}
+
+#[test]
+fn wrong_password_is_a_typed_error() {
+    for (file, _) in
+        [("msoffcrypto__example_password.agile.xlsx", 0), ("formula__standard-3.2.xlsx", 0)]
+    {
+        let err = decrypt(&bytes(&format!("encrypted/{file}")), "not-the-password").unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::WrongPassword { tried: 1 }), "{file}: {err}");
+    }
+}
+
+#[test]
+fn second_password_in_the_list_opens_the_file() {
+    let file = bytes("encrypted/formula__agile.xlsx");
+    let zip = decrypt_with(&file, &["salah", "password"], &DecryptOptions::default()).unwrap();
+    assert!(zip.starts_with(b"PK"));
+}
+
+#[test]
+fn rc4_standard_encryption_is_unsupported() {
+    let err = decrypt(&bytes("encrypted/formula__standard-rc4.xlsx"), "password").unwrap_err();
+    assert_eq!(err.to_string(), "unsupported encryption: Standard encryption with RC4");
+}
+
+#[test]
+fn empty_password_fixture_is_refused_cleanly() {
+    // No tool could confirm this file's documented empty password (see SOURCE.md).
+    let err = decrypt(&bytes("encrypted/formula__agile-empty-password.sha256-aes128.xlsx"), "")
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::WrongPassword { .. }), "{err}");
+}
+
+#[test]
+fn reader_opens_encrypted_workbook_with_password() {
+    let mut reader = ReaderBuilder::new()
+        .has_headers(false)
+        .password("Password1234_")
+        .from_path(data("encrypted/msoffcrypto__example_password.agile.xlsx"))
+        .unwrap();
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows[0].cells(), [Cell::from("lorem"), Cell::from("ipsum")]);
+}
+
+#[test]
+fn reader_without_password_says_so() {
+    let err = ReaderBuilder::new().from_path(data("encrypted/formula__agile.xlsx")).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::PasswordRequired));
+    assert!(
+        err.to_string().ends_with(
+            "formula__agile.xlsx: workbook is password protected and no password was given"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn reader_with_wrong_password_names_the_file() {
+    let err = ReaderBuilder::new()
+        .password("salah")
+        .from_path(data("encrypted/formula__agile.xlsx"))
+        .unwrap_err();
+    assert!(err.to_string().ends_with("formula__agile.xlsx: wrong password (1 tried)"), "{err}");
+}
+
+#[test]
+fn legacy_xls_encryption_is_reported_not_misread() {
+    let err = ReaderBuilder::new()
+        .password("Password1234_")
+        .from_path(data("encrypted/msoffcrypto__rc4cryptoapi_password.xls"))
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::UnsupportedEncryption { .. }), "{err}");
+}

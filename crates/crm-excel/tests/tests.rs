@@ -1,0 +1,5 @@
+//! Integration tests of crm-excel on real files.
+
+mod util;
+
+mod decrypt;
