@@ -186,6 +186,11 @@ const BRANCHES: &[Branch] = &[
     },
 ];
 
+/// The creation time written into generated workbooks, so a seed gives the same bytes.
+pub(crate) fn demo_time() -> chrono::NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, 1).and_then(|d| d.and_hms_opt(8, 0, 0)).unwrap_or_default()
+}
+
 fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
     items[rng.random_range(0..items.len())]
 }
@@ -368,7 +373,7 @@ fn branch_workbook(
     rows: &[Vec<Cell>],
 ) -> anyhow::Result<Vec<u8>> {
     let mut xlsx = XlsxWriter::new();
-    xlsx.constant_memory(false);
+    xlsx.constant_memory(false).created(demo_time());
     // One spare column, so ragged rows keep their extra value.
     let width = headers.len() + 1;
     let mut first_row = match branch.title {

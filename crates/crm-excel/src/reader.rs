@@ -999,8 +999,12 @@ impl CsvSource {
                 d
             }
         };
+        // Records end at `\n` and a trailing `\r` is stripped from the last field: with the
+        // CRLF terminator, csv 1.4 reports the line of the previous record
+        // (https://github.com/BurntSushi/rust-csv/issues/395), and row numbers must be right.
         let csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
+            .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
@@ -1078,6 +1082,7 @@ impl CsvSource {
         }
         let line = self.record.position().map_or(0, |p| p.line());
         let strip_bom = std::mem::take(&mut self.first_row);
+        let last = self.record.len().saturating_sub(1);
         let fields = self
             .record
             .iter()
@@ -1088,6 +1093,8 @@ impl CsvSource {
                 } else {
                     f
                 };
+                // The `\r` of a CRLF line end (see the terminator above).
+                let f = if i == last { f.strip_suffix(b"\r").unwrap_or(f) } else { f };
                 decode(f)
             })
             .collect();

@@ -478,10 +478,16 @@ impl<R: BufRead> Repairer<R> {
                 continue;
             }
             let mut state = self.quote;
-            if self.rec_lines > 0 && state.in_quotes && state.after_quote {
-                // A quote ended the previous line: it closed the field.
+            let joined_by_text = !self.options.join.bytes().is_empty();
+            if self.rec_lines > 0 && state.in_quotes && state.after_quote && joined_by_text {
+                // A quote ended the previous line and the join character follows it: it
+                // closed the field. (Joined by nothing, a quote starting this line escapes it.)
                 state.in_quotes = false;
                 state.after_quote = false;
+            }
+            if self.rec_lines > 0 && !state.in_quotes && joined_by_text {
+                // The join character now starts the field, so a quote after it is literal.
+                state.at_field_start = false;
             }
             let line = std::mem::take(&mut self.line);
             let delims = self.count_delims(&line, &mut state);

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
-    Format, FormatBorder, Table as XlsxTable, TableColumn, TableStyle, Workbook,
+    DocProperties, ExcelDateTime, Format, FormatBorder, Table as XlsxTable, TableColumn,
+    TableStyle, Workbook,
 };
 
 use crate::cell::Cell;
@@ -124,6 +125,7 @@ pub struct XlsxWriter {
     used_names: HashSet<String>,
     current: Option<SheetState>,
     stats: WriteStats,
+    created: Option<NaiveDateTime>,
     header_format: Format,
     text_format: Format,
     quoted_format: Format,
@@ -168,6 +170,7 @@ impl XlsxWriter {
             used_names: HashSet::new(),
             current: None,
             stats: WriteStats::default(),
+            created: None,
             header_format,
             text_format: Format::new().set_num_format("@"),
             quoted_format: Format::new().set_quote_prefix(),
@@ -203,6 +206,13 @@ impl XlsxWriter {
     /// `Name (3)`, ... Default and maximum: 1,048,575 (Excel's limit less the header).
     pub fn max_rows_per_sheet(&mut self, rows: u32) -> &mut XlsxWriter {
         self.max_rows_per_sheet = rows.clamp(1, EXCEL_MAX_ROW);
+        self
+    }
+
+    /// The creation time recorded in the workbook's properties, so the same data gives the
+    /// same bytes. Default: the time of saving.
+    pub fn created(&mut self, at: NaiveDateTime) -> &mut XlsxWriter {
+        self.created = Some(at);
         self
     }
 
@@ -428,8 +438,17 @@ impl XlsxWriter {
         Ok(self.workbook.save_to_buffer()?)
     }
 
-    /// Excel cannot open a workbook without sheets.
+    /// Excel cannot open a workbook without sheets; also applies the creation time.
     fn ensure_a_sheet(&mut self) -> Result<()> {
+        if let Some(at) = self.created {
+            let date = ExcelDateTime::from_ymd(
+                at.year().clamp(1900, 9999) as u16,
+                at.month() as u8,
+                at.day() as u8,
+            )?
+            .and_hms(at.hour() as u16, at.minute() as u8, f64::from(at.second()))?;
+            self.workbook.set_properties(&DocProperties::new().set_creation_datetime(&date));
+        }
         if self.workbook.worksheets().is_empty() {
             self.begin_sheet("Sheet1", &[])?;
             self.end_sheet()?;

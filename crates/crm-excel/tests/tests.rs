@@ -3,3 +3,8 @@
 mod util;
 
 mod decrypt;
+mod dedup;
+mod merge;
+mod read;
+mod repair;
+mod write;

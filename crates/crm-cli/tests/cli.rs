@@ -1,0 +1,333 @@
+//! The `crm` binary, run as a user would: exit codes, messages, outputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use crm_excel::{Cell, HeaderRow, Passwords, ReaderBuilder, SheetSelector, Workbook};
+
+/// Fixtures shared with crm-excel's tests.
+fn fixture(name: &str) -> PathBuf {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../crm-excel/tests/data").join(name);
+    assert!(path.exists(), "missing fixture {}", path.display());
+    path
+}
+
+#[track_caller]
+fn crm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crm")).args(args).output().expect("crm runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+#[test]
+fn merge_writes_data_summary_duplicates_and_rejected_sheets() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.xlsx");
+    let dups = dir.path().join("dups.csv");
+    let branches = [
+        fixture("branches/leads-bekasi.xlsx"),
+        fixture("branches/leads-bogor.csv"),
+        fixture("branches/leads-depok.xls"),
+    ];
+    let mut args: Vec<&str> = vec!["excel", "merge"];
+    args.extend(branches.iter().map(|p| s(p)));
+    args.extend([
+        "--key",
+        "phone",
+        "--normalize-phone",
+        "phone",
+        "--keep",
+        "most-complete",
+        "--where",
+        "plafon >= 4000000",
+    ]);
+    args.extend(["--duplicates-out", s(&dups), "--out", s(&out)]);
+    let res = crm(&args);
+    let err = stderr(&res);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains("merged 3 sources: 11 rows read"), "{err}");
+    assert!(err.contains("rows rejected: 1"), "{err}");
+    assert!(
+        err.contains("leads-bekasi.xlsx [Leads] row 9: values in columns without a header: H"),
+        "{err}"
+    );
+    assert!(err.contains("filtered out: 1 (plafon >= 4000000)"), "{err}");
+    assert!(err.contains("duplicates removed: 2 (key: phone)"), "{err}");
+
+    let book = Workbook::open(&out, &Passwords::new()).unwrap();
+    assert_eq!(book.sheet_names(), ["Data", "Summary", "Duplicates", "Rejected"]);
+    let mut data = ReaderBuilder::new().from_path(&out).unwrap();
+    let rows = data.read_all().unwrap();
+    assert_eq!(rows.len(), 9 - 1 - 2);
+    let phone = data.column_index("phone").unwrap();
+    assert!(rows.iter().all(|r| r.cells()[phone].as_str().is_some_and(|p| p.starts_with("08"))));
+    // The duplicates report masks the key.
+    let report = std::fs::read_to_string(&dups).unwrap();
+    assert!(report.contains("0812****7890"), "{report}");
+    assert!(!report.contains("081234567890"), "{report}");
+}
+
+#[test]
+fn merge_summary_sheet_accounts_for_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.xlsx");
+    let res = crm(&[
+        "excel",
+        "merge",
+        s(&fixture("branches/leads-bekasi.xlsx")),
+        "--key",
+        "phone",
+        "--out",
+        s(&out),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let mut book = Workbook::open(&out, &Passwords::new()).unwrap();
+    let mut summary = book.sheet(&SheetSelector::Name("Summary".into()), HeaderRow::Auto).unwrap();
+    let rows = summary.read_all().unwrap();
+    let total = rows.last().unwrap().cells();
+    assert_eq!(total[0], Cell::from("TOTAL"));
+    // rows_read = blank + rejected + filtered + duplicates + kept
+    let n = |i: usize| total[i].as_f64().unwrap();
+    assert_eq!(n(4), n(5) + n(6) + n(7) + n(8) + n(9));
+    assert_eq!((n(4), n(6), n(9)), (5.0, 1.0, 4.0));
+}
+
+#[test]
+fn merge_to_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.csv");
+    let res = crm(&["excel", "merge", s(&fixture("branches/leads-depok.xls")), "--out", s(&out)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        text.starts_with("phone,name,plafon,birth_date,source_file,source_sheet,source_row\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("0856 1111 2222,Joko Susanto,4000000,1979-07-07,leads-depok.xls,Sheet1,2"),
+        "{text}"
+    );
+}
+
+#[test]
+fn wrong_password_exits_2_with_one_line_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.xlsx");
+    let res = crm(&[
+        "excel",
+        "merge",
+        s(&fixture("encrypted/formula__agile.xlsx")),
+        "--password",
+        "rahasia-salah",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    let err = stderr(&res);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("crm: error: ")
+            && err.trim_end().ends_with("formula__agile.xlsx: wrong password (1 tried)"),
+        "{err}"
+    );
+    assert!(!err.contains("rahasia-salah"), "the password must not be printed");
+    assert!(!out.exists());
+}
+
+#[test]
+fn missing_password_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let res = crm(&[
+        "excel",
+        "merge",
+        s(&fixture("encrypted/formula__standard-3.2.xlsx")),
+        "--out",
+        s(&dir.path().join("m.csv")),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(
+        stderr(&res).contains("workbook is password protected and no password was given"),
+        "{}",
+        stderr(&res)
+    );
+}
+
+#[test]
+fn password_file_opens_each_encrypted_file_with_its_password() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two branch files protected with different passwords (written by crm-excel's encrypt).
+    for (name, password, who) in [("a.xlsx", "Bks#2026", "Budi"), ("b.xlsx", "Bgr#2026", "Siti")] {
+        let mut t = crm_excel::Table::new(vec!["Nama".into(), "No HP".into()]);
+        t.push_row(vec![Cell::from(who), Cell::from("0812")]).unwrap();
+        let mut xlsx = crm_excel::XlsxWriter::new();
+        xlsx.write_table("Leads", &t).unwrap();
+        let zip = xlsx.save_to_buffer().unwrap();
+        let options = crm_excel::EncryptOptions::new().spin_count(1000);
+        std::fs::write(
+            dir.path().join(name),
+            crm_excel::encrypt(&zip, password, &options).unwrap(),
+        )
+        .unwrap();
+    }
+    let pw = dir.path().join("pw.csv");
+    std::fs::write(&pw, "file,password\na.xlsx,Bks#2026\nb.xlsx,Bgr#2026\n").unwrap();
+    let out = dir.path().join("m.csv");
+    let (a, b) = (dir.path().join("a.xlsx"), dir.path().join("b.xlsx"));
+    let res = crm(&["excel", "merge", s(&a), s(&b), "--passwords", s(&pw), "--out", s(&out)]);
+    let err = stderr(&res);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains("a.xlsx [Leads] (encrypted): 1 rows"), "{err}");
+    assert!(err.contains("b.xlsx [Leads] (encrypted): 1 rows"), "{err}");
+    assert!(!err.contains("#2026"), "passwords are never printed");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("Budi,0812,a.xlsx") && text.contains("Siti,0812,b.xlsx"), "{text}");
+}
+
+#[test]
+fn missing_input_bad_filter_and_bad_output_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("m.xlsx");
+    let depok = fixture("branches/leads-depok.xls");
+    let cases: [(Vec<&str>, &str); 4] = [
+        (vec!["excel", "merge", "no-such-dir/x.xlsx", "--out", s(&out)], "no-such-dir/x.xlsx: "),
+        (
+            vec!["excel", "merge", s(&depok), "--where", "plafon 5", "--out", s(&out)],
+            "invalid filter \"plafon 5\"",
+        ),
+        (
+            vec!["excel", "merge", s(&depok), "--where", "gaji > 5", "--out", s(&out)],
+            "no column named \"gaji\"",
+        ),
+        (
+            vec!["excel", "merge", s(&depok), "--out", "out.pdf"],
+            "the output must end in .xlsx or .csv",
+        ),
+    ];
+    for (args, expected) in cases {
+        let res = crm(&args);
+        assert_eq!(res.status.code(), Some(2), "{args:?}");
+        assert!(stderr(&res).contains(expected), "{args:?}: {}", stderr(&res));
+    }
+}
+
+#[test]
+fn split_keeps_files_inside_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("leads.csv");
+    std::fs::write(
+        &input,
+        "branch,name\nBekasi,Budi\n../../evil,Siti\n/etc/passwd,Agus\nBEKASI,Andi\n,Rina\n",
+    )
+    .unwrap();
+    let out_dir = dir.path().join("out");
+    let res = crm(&["excel", "split", s(&input), "--by", "branch", "--out-dir", s(&out_dir)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Bekasi.xlsx", "blank.xlsx", "etc_passwd.xlsx", "evil.xlsx"]);
+    assert!(!dir.path().join("evil.xlsx").exists());
+    let mut bekasi = ReaderBuilder::new().from_path(out_dir.join("Bekasi.xlsx")).unwrap();
+    assert_eq!(bekasi.read_all().unwrap().len(), 2);
+}
+
+#[test]
+fn txt_repair_writes_records_rejects_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.txt");
+    std::fs::write(
+        &input,
+        "id|address|city\n1|Jl. A|Bekasi\n2|Jl. B\nNo. 2|Bogor\n3|x\n4|Jl. D|Depok\n",
+    )
+    .unwrap();
+    for ext in ["csv", "xlsx"] {
+        let out = dir.path().join(format!("clean.{ext}"));
+        let rejects = dir.path().join(format!("rejects-{ext}.csv"));
+        let res = crm(&[
+            "txt",
+            "repair",
+            s(&input),
+            "--columns",
+            "3",
+            "--out",
+            s(&out),
+            "--rejects",
+            s(&rejects),
+        ]);
+        let err = stderr(&res);
+        assert!(res.status.success(), "{err}");
+        assert!(err.contains("repaired records: 1 (from 2 lines)"), "{err}");
+        assert!(err.contains("rejected:         1 (1 lines)"), "{err}");
+        let mut reader = ReaderBuilder::new().from_path(&out).unwrap();
+        let rows = reader.read_all().unwrap();
+        assert_eq!(reader.headers(), ["id", "address", "city"]);
+        assert_eq!(rows[1].cells()[1], Cell::from("Jl. B No. 2"));
+        assert_eq!(rows.len(), 3);
+        let rej = std::fs::read_to_string(&rejects).unwrap();
+        assert!(
+            rej.starts_with("first_line,last_line,reason,raw\n5,5,incomplete record (2 fields)"),
+            "{rej}"
+        );
+    }
+}
+
+#[test]
+fn txt_repair_header_of_wrong_width_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("export.txt");
+    std::fs::write(&input, "a|b\n1|2\n").unwrap();
+    let res = crm(&[
+        "txt",
+        "repair",
+        s(&input),
+        "--columns",
+        "30",
+        "--out",
+        s(&dir.path().join("o.csv")),
+        "--rejects",
+        s(&dir.path().join("r.csv")),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(
+        stderr(&res).contains("export.txt: invalid header: line 1: expected 30 fields"),
+        "{}",
+        stderr(&res)
+    );
+}
+
+#[test]
+fn demo_runs_end_to_end_and_is_reproducible() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |name: &str| {
+        let out = dir.path().join(name);
+        let res = crm(&["demo", "--out", s(&out), "--rows", "300", "--seed", "7"]);
+        assert!(res.status.success(), "{}", stderr(&res));
+        out
+    };
+    let (a, b) = (run("a"), run("b"));
+    for file in [
+        "output/leads-merged.xlsx",
+        "output/registrations-repaired.csv",
+        "output/per-branch/Bekasi.xlsx",
+    ] {
+        assert!(a.join(file).exists(), "{file}");
+    }
+    for file in [
+        "input/branches/leads-cabang-bekasi.xlsx",
+        "input/exports/registrations.txt",
+        "output/registrations-repaired.csv",
+    ] {
+        assert!(
+            std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
+            "{file} differs between runs"
+        );
+    }
+}

@@ -1,0 +1,224 @@
+//! Reading workbooks and CSV written by other tools (openpyxl, xlwt; see data/branches/SOURCE.md).
+
+use chrono::NaiveDate;
+use crm_excel::{
+    Cell, ErrorKind, Format, HeaderRow, Passwords, ReaderBuilder, SheetSelector, Workbook,
+};
+
+use crate::util::data;
+
+fn date(y: i32, m: u32, d: u32) -> Cell {
+    Cell::Date(NaiveDate::from_ymd_opt(y, m, d).unwrap())
+}
+
+#[test]
+fn xlsx_header_below_title_rows_is_found() {
+    let reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+    assert_eq!(
+        reader.headers(),
+        ["Nama", "No HP", "No KTP", "Plafon", "Tanggal Lahir", "Email", "Aktif"]
+    );
+    assert_eq!(reader.header_row(), Some(3));
+    assert_eq!(reader.position().sheet.as_deref(), Some("Leads"));
+}
+
+#[test]
+fn xlsx_cells_are_typed_and_identifiers_keep_their_digits() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+    let rows = reader.read_all().unwrap();
+    let first = &rows[0];
+    assert_eq!(first.number(), 4);
+    assert_eq!(
+        first.cells(),
+        [
+            Cell::from("Budi Santoso"),
+            Cell::from("0812-3456-7890"),
+            Cell::from("3216010101900001"),
+            Cell::Int(15_000_000),
+            date(1990, 1, 1),
+            Cell::from("budi@example.co.id"),
+            Cell::Bool(true),
+        ]
+    );
+    // A phone typed into a number cell is a whole number, not 81311112222.0.
+    assert_eq!(rows[1].cells()[1], Cell::Int(81_311_112_222));
+    assert_eq!(rows[1].cells()[5], Cell::Empty);
+    assert_eq!(rows[2].cells()[3], Cell::Float(12_500_000.5));
+}
+
+#[test]
+fn ragged_row_keeps_its_stray_value_apart() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+    let rows = reader.read_all().unwrap();
+    let last = rows.last().unwrap();
+    assert_eq!(last.number(), 9);
+    assert_eq!(last.cells().len(), 7);
+    assert_eq!(last.stray_cells(), [("H".to_owned(), Cell::from("catatan di luar kolom"))]);
+}
+
+#[test]
+fn csv_with_bom_semicolons_and_indonesian_dates() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bogor.csv")).unwrap();
+    assert_eq!(reader.headers(), ["NAMA", "HANDPHONE", "PLAFON", "TGL LAHIR", "E-MAIL"]);
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.len(), 4, "the blank line is a blank row");
+    // A plain 13-digit number is typed as a number; its text form keeps every digit.
+    assert_eq!(rows[0].cells()[1], Cell::Int(6_281_298_765_432));
+    assert_eq!(rows[0].cells()[1].to_string(), "6281298765432");
+    assert_eq!(rows[1].cells()[1], Cell::from("+62 812 3456 7890"));
+    assert_eq!(rows[0].cells()[3], date(1988, 8, 17));
+    assert!(rows[2].is_blank());
+    assert_eq!(rows[3].cells()[0], Cell::from("André Pratama"));
+    // The last field of a CRLF line has no `\r`; an empty one is empty.
+    assert_eq!(rows[0].cells()[4], Cell::from("rina@example.co.id"));
+    assert_eq!(rows[1].cells()[4], Cell::Empty);
+    assert_eq!(rows[3].number(), 5);
+}
+
+#[test]
+fn csv_in_windows_1252_is_decoded() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/legacy-cp1252.csv")).unwrap();
+    let names: Vec<String> = reader.rows().map(|r| r.unwrap().cells()[0].to_string()).collect();
+    assert_eq!(names, ["André", "José"]);
+}
+
+#[test]
+fn csv_types_can_be_left_as_text() {
+    let mut reader = ReaderBuilder::new()
+        .infer_types(false)
+        .from_path(data("branches/leads-bogor.csv"))
+        .unwrap();
+    let row = reader.rows().next().unwrap().unwrap();
+    assert_eq!(row.cells()[2], Cell::from("20000000"));
+}
+
+#[test]
+fn legacy_xls_is_read() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-depok.xls")).unwrap();
+    assert_eq!(reader.headers(), ["Handphone", "Nama Lengkap", "Plafon", "Tgl Lahir"]);
+    let rows = reader.read_all().unwrap();
+    assert_eq!(
+        rows[0].cells(),
+        [
+            Cell::from("0856 1111 2222"),
+            Cell::from("Joko Susanto"),
+            Cell::Int(4_000_000),
+            date(1979, 7, 7)
+        ]
+    );
+}
+
+#[test]
+fn sheets_by_name_and_index() {
+    let mut book = Workbook::open(data("branches/two-sheets.xlsx"), &Passwords::new()).unwrap();
+    assert_eq!(book.sheet_names(), ["Ringkasan", "Leads"]);
+    let by_name = book.sheet(&SheetSelector::Name("leads".into()), HeaderRow::Auto).unwrap();
+    assert_eq!(by_name.headers(), ["nama", "no_hp"]);
+    let by_index =
+        ReaderBuilder::new().sheet_index(1).from_path(data("branches/two-sheets.xlsx")).unwrap();
+    assert_eq!(by_index.headers(), ["nama", "no_hp"]);
+}
+
+#[test]
+fn missing_sheet_names_the_sheets_there_are() {
+    let err = ReaderBuilder::new()
+        .sheet_name("Data")
+        .from_path(data("branches/two-sheets.xlsx"))
+        .unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::SheetNotFound { .. }));
+    assert!(
+        err.to_string()
+            .ends_with("two-sheets.xlsx: no sheet named \"Data\" (sheets: Ringkasan, Leads)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn sheet_index_out_of_range() {
+    let err = ReaderBuilder::new()
+        .sheet_index(5)
+        .from_path(data("branches/two-sheets.xlsx"))
+        .unwrap_err();
+    assert!(
+        err.to_string().ends_with("sheet index 5 out of range (the workbook has 2 sheets)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_file_is_an_io_error_naming_it() {
+    let err = ReaderBuilder::new().from_path("no/such/file.xlsx").unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::Io(_)));
+    assert!(err.to_string().starts_with("no/such/file.xlsx: "), "{err}");
+}
+
+#[test]
+fn damaged_files_are_errors_not_panics() {
+    for name in ["bad/truncated.xlsx", "bad/not-a-workbook.xlsx", "bad/corrupt-zip.xlsx"] {
+        let err = ReaderBuilder::new().from_path(data(name)).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::Corrupt { .. } | ErrorKind::UnknownFormat),
+            "{name}: {err}"
+        );
+        assert!(err.to_string().contains(name.rsplit('/').next().unwrap()), "{err}");
+    }
+}
+
+#[test]
+fn format_from_extension() {
+    assert_eq!(Format::from_path("a/B.XLSX".as_ref()), Some(Format::Xlsx));
+    assert_eq!(Format::from_path("b.tsv".as_ref()), Some(Format::Csv));
+    assert_eq!(Format::from_path("c.pdf".as_ref()), None);
+}
+
+#[derive(Debug, PartialEq, serde::Deserialize)]
+struct Lead {
+    #[serde(rename = "Nama")]
+    name: String,
+    #[serde(rename = "No KTP")]
+    nik: String,
+    #[serde(rename = "Plafon")]
+    plafon: f64,
+    #[serde(rename = "Tanggal Lahir")]
+    birth_date: NaiveDate,
+    #[serde(rename = "Email")]
+    email: Option<String>,
+}
+
+#[test]
+fn rows_deserialize_into_structs() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+    let leads: Vec<Lead> = reader.deserialize().collect::<Result<_, _>>().unwrap();
+    assert_eq!(leads.len(), 5);
+    assert_eq!(
+        leads[1],
+        Lead {
+            name: "Siti Rahayu".into(),
+            nik: "3216014102850002".into(),
+            plafon: 7_500_000.0,
+            birth_date: NaiveDate::from_ymd_opt(1985, 2, 1).unwrap(),
+            email: None,
+        }
+    );
+}
+
+#[derive(Debug, serde::Deserialize)]
+struct Strict {
+    #[serde(rename = "Nama")]
+    _name: String,
+    #[serde(rename = "Plafon")]
+    _plafon: u32,
+}
+
+#[test]
+fn deserialize_errors_name_row_and_column() {
+    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+    // 12,500,000.5 is not a u32.
+    let err = reader.deserialize::<Strict>().find_map(Result::err).unwrap();
+    let pos = err.position().unwrap();
+    assert_eq!((pos.row, pos.column.as_deref()), (Some(6), Some("Plafon")));
+    assert!(
+        err.to_string().contains("leads-bekasi.xlsx, sheet \"Leads\", row 6, column \"Plafon\""),
+        "{err}"
+    );
+}
