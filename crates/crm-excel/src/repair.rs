@@ -246,30 +246,55 @@ pub enum Event<'a> {
 #[derive(Debug)]
 pub struct Record<'a> {
     text: &'a str,
-    spans: &'a [(usize, usize)],
+    fields: Fields<'a>,
     first_line: u64,
     last_line: u64,
+}
+
+/// Where a record's fields are in its text.
+#[derive(Clone, Copy, Debug)]
+enum Fields<'a> {
+    /// The text is the fields joined by this (ASCII) delimiter, none quoted: fields are found
+    /// by splitting when asked for, which keeps pass-through fast.
+    Delimited { delimiter: char, len: usize },
+    /// Byte ranges of unquoted, decoded fields in the text.
+    Spans(&'a [(usize, usize)]),
 }
 
 impl<'a> Record<'a> {
     /// The number of fields.
     pub fn len(&self) -> usize {
-        self.spans.len()
+        match self.fields {
+            Fields::Delimited { len, .. } => len,
+            Fields::Spans(spans) => spans.len(),
+        }
     }
 
     /// Whether the record has no fields (never true for records a repairer yields).
     pub fn is_empty(&self) -> bool {
-        self.spans.is_empty()
+        self.len() == 0
     }
 
     /// A field by index.
     pub fn get(&self, index: usize) -> Option<&'a str> {
-        self.spans.get(index).map(|&(a, b)| &self.text[a..b])
+        self.iter().nth(index)
     }
 
     /// The fields in order.
-    pub fn iter(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.spans.iter().map(|&(a, b)| &self.text[a..b])
+    pub fn iter(&self) -> FieldIter<'a> {
+        match self.fields {
+            Fields::Delimited { delimiter, .. } => FieldIter::Split(self.text.split(delimiter)),
+            Fields::Spans(spans) => FieldIter::Spans(self.text, spans.iter()),
+        }
+    }
+
+    /// The record as one line of delimited text, when no field was quoted and the text is the
+    /// fields joined by the delimiter (the common case, and the fast one to pass through).
+    pub fn line(&self) -> Option<&'a str> {
+        match self.fields {
+            Fields::Delimited { .. } => Some(self.text),
+            Fields::Spans(_) => None,
+        }
     }
 
     /// The first 1-based line of the record.
@@ -286,6 +311,46 @@ impl<'a> Record<'a> {
     pub fn is_repaired(&self) -> bool {
         self.last_line > self.first_line
     }
+}
+
+/// Iterator over the fields of a [`Record`].
+#[derive(Debug)]
+pub enum FieldIter<'a> {
+    #[doc(hidden)]
+    Split(std::str::Split<'a, char>),
+    #[doc(hidden)]
+    Spans(&'a str, std::slice::Iter<'a, (usize, usize)>),
+}
+
+impl<'a> Iterator for FieldIter<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        match self {
+            FieldIter::Split(split) => split.next(),
+            FieldIter::Spans(text, spans) => spans.next().map(|&(a, b)| &text[a..b]),
+        }
+    }
+}
+
+/// Counts `a` and `b` bytes in one pass; written over fixed-size chunks so it vectorises.
+fn count_two(bytes: &[u8], a: u8, b: u8) -> (usize, usize) {
+    let (chunks, rest) = bytes.as_chunks::<64>();
+    let (mut na, mut nb) = (0usize, 0usize);
+    for chunk in chunks {
+        let (mut ca, mut cb) = (0u8, 0u8);
+        for &x in chunk {
+            ca += u8::from(x == a);
+            cb += u8::from(x == b);
+        }
+        na += usize::from(ca);
+        nb += usize::from(cb);
+    }
+    for &x in rest {
+        na += usize::from(x == a);
+        nb += usize::from(x == b);
+    }
+    (na, nb)
 }
 
 /// The quote state of a record being scanned.
@@ -331,6 +396,8 @@ pub struct Repairer<R> {
     rec_last: u64,
     rec_lines: u64,
     rec_delims: usize,
+    /// Whether a line of the record holds a quote character.
+    rec_quoted: bool,
     quote: QuoteState,
     /// Decoded/unquoted text when the record bytes cannot be borrowed as they are.
     text: String,
@@ -356,6 +423,7 @@ impl<R: BufRead> Repairer<R> {
             rec_last: 0,
             rec_lines: 0,
             rec_delims: 0,
+            rec_quoted: false,
             quote: QuoteState { at_field_start: true, ..QuoteState::default() },
             text: String::new(),
             spans: Vec::with_capacity(64),
@@ -395,18 +463,27 @@ impl<R: BufRead> Repairer<R> {
         Ok(true)
     }
 
-    /// Counts the delimiters of `line` outside quotes, continuing `state`.
-    fn count_delims(&self, line: &[u8], state: &mut QuoteState) -> usize {
+    /// Counts the delimiters of `line` outside quotes, continuing `state`; also says whether
+    /// the line holds a quote character.
+    fn count_delims(&self, line: &[u8], state: &mut QuoteState) -> (usize, bool) {
         let d = self.options.delimiter;
         let Some(q) = self.options.quote else {
-            return memchr::memchr_iter(d, line).count();
+            return (count_two(line, d, d).0, false);
         };
-        if !state.in_quotes && !state.after_quote && memchr::memchr(q, line).is_none() {
+        let (n, quotes) = count_two(line, d, q);
+        if quotes == 0 && !state.in_quotes && !state.after_quote {
             if let Some(&last) = line.last() {
                 state.at_field_start = last == d;
             }
-            return memchr::memchr_iter(d, line).count();
+            return (n, false);
         }
+        (self.count_quoted(line, state), true)
+    }
+
+    /// [`count_delims`](Self::count_delims) for lines with quotes: a byte-by-byte state machine.
+    fn count_quoted(&self, line: &[u8], state: &mut QuoteState) -> usize {
+        let d = self.options.delimiter;
+        let q = self.options.quote.unwrap_or(d);
         let mut n = 0;
         for &b in line {
             if state.in_quotes {
@@ -490,7 +567,7 @@ impl<R: BufRead> Repairer<R> {
                 state.at_field_start = false;
             }
             let line = std::mem::take(&mut self.line);
-            let delims = self.count_delims(&line, &mut state);
+            let (delims, line_quoted) = self.count_delims(&line, &mut state);
             self.line = line;
             let total = self.rec_delims + delims;
             let too_long = self.rec.len() + self.line.len() > self.options.max_record_bytes;
@@ -532,6 +609,7 @@ impl<R: BufRead> Repairer<R> {
                 self.rec.extend_from_slice(&self.line);
                 self.parts.push((line_no, start, self.rec.len(), delims));
             }
+            self.rec_quoted |= line_quoted;
             self.rec_last = line_no;
             self.rec_lines += 1;
             self.rec_delims = total;
@@ -600,6 +678,7 @@ impl<R: BufRead> Repairer<R> {
     fn reset_record(&mut self) {
         self.rec.clear();
         self.parts.clear();
+        self.rec_quoted = false;
         self.rec_lines = 0;
         self.rec_delims = 0;
         self.quote = QuoteState { at_field_start: true, ..QuoteState::default() };
@@ -622,24 +701,22 @@ impl<R: BufRead> Repairer<R> {
                 self.stats.intact += 1;
             }
         }
+        let has_quotes = self.rec_quoted;
         let rec = std::mem::take(&mut self.rec);
         self.reset_record();
         self.rec = rec;
         let d = self.options.delimiter;
         self.spans.clear();
-        let has_quotes = self.options.quote.is_some_and(|q| memchr::memchr(q, &self.rec).is_some());
         let utf8 =
             self.options.encoding == TextEncoding::Auto && std::str::from_utf8(&self.rec).is_ok();
-        let text: &str = if !has_quotes && utf8 {
-            let mut start = 0;
-            for end in memchr::memchr_iter(d, &self.rec) {
-                self.spans.push((start, end));
-                start = end + 1;
-            }
-            self.spans.push((start, self.rec.len()));
-            // Checked just above; `from_utf8` is cheap next to I/O.
-            std::str::from_utf8(&self.rec).unwrap_or_default()
-        } else {
+        if !has_quotes && utf8 && d.is_ascii() {
+            // Validated just above.
+            let text = std::str::from_utf8(&self.rec).unwrap_or_default();
+            let fields = Fields::Delimited { delimiter: char::from(d), len: self.options.columns };
+            let record = Record { text, fields, first_line: first, last_line: last };
+            return Ok(if is_header { Event::Header(record) } else { Event::Record(record) });
+        }
+        let text: &str = {
             if !utf8 && self.options.encoding == TextEncoding::Auto {
                 self.stats.transcoded += 1;
             }
@@ -654,7 +731,8 @@ impl<R: BufRead> Repairer<R> {
             );
             &self.text
         };
-        let record = Record { text, spans: &self.spans, first_line: first, last_line: last };
+        let record =
+            Record { text, fields: Fields::Spans(&self.spans), first_line: first, last_line: last };
         Ok(if is_header { Event::Header(record) } else { Event::Record(record) })
     }
 }
@@ -742,37 +820,137 @@ fn decode_lossy(bytes: &[u8]) -> Cow<'_, str> {
 /// assert_eq!((stats.intact, stats.repaired, stats.rejected), (1, 1, 0));
 /// # Ok::<(), crm_excel::Error>(())
 /// ```
-pub fn repair_to_csv<R: BufRead, W: Write, J: Write>(
+pub fn repair_to_csv<R: BufRead, W: Write + Send, J: Write>(
     input: R,
     options: RepairOptions,
     out: W,
     rejects: J,
 ) -> Result<RepairStats> {
+    let delimiter = options.delimiter;
+    let single_column = options.columns == 1;
     let mut repairer = Repairer::new(input, options);
-    let mut out = csv::WriterBuilder::new().buffer_capacity(1 << 16).from_writer(out);
     let mut rej = csv::Writer::from_writer(rejects);
     rej.write_record(["first_line", "last_line", "reason", "raw"])?;
-    while let Some(event) = repairer.next_event()? {
-        match event {
-            Event::Header(r) | Event::Record(r) => {
-                for field in r.iter() {
-                    out.write_field(field)?;
+    // Output goes out in blocks through a second thread, so writing (mostly kernel time)
+    // overlaps with parsing.
+    std::thread::scope(|scope| {
+        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+        let writer = scope.spawn(move || -> std::io::Result<()> {
+            let mut out = out;
+            for block in full_rx {
+                out.write_all(&block)?;
+                let _ = empty_tx.send(block);
+            }
+            out.flush()
+        });
+        let mut block = Vec::with_capacity(OUT_BLOCK + (1 << 16));
+        let parsed = (|| -> Result<()> {
+            while let Some(event) = repairer.next_event()? {
+                match event {
+                    Event::Header(r) | Event::Record(r) => {
+                        write_csv_record(&mut block, &r, delimiter, single_column);
+                        if block.len() >= OUT_BLOCK {
+                            let mut next = empty_rx
+                                .try_recv()
+                                .unwrap_or_else(|_| Vec::with_capacity(OUT_BLOCK));
+                            next.clear();
+                            if full_tx.send(std::mem::replace(&mut block, next)).is_err() {
+                                // The writer failed; its error is reported below.
+                                return Ok(());
+                            }
+                        }
+                    }
+                    Event::Reject(r) => {
+                        rej.write_record([
+                            r.first_line.to_string(),
+                            r.last_line.to_string(),
+                            r.reason.to_string(),
+                            r.raw,
+                        ])?;
+                    }
                 }
-                out.write_record(None::<&[u8]>)?;
             }
-            Event::Reject(r) => {
-                rej.write_record([
-                    r.first_line.to_string(),
-                    r.last_line.to_string(),
-                    r.reason.to_string(),
-                    r.raw,
-                ])?;
+            if !block.is_empty() {
+                let _ = full_tx.send(std::mem::take(&mut block));
             }
+            Ok(())
+        })();
+        drop(full_tx);
+        let written =
+            writer.join().unwrap_or_else(|_| Err(std::io::Error::other("output thread panicked")));
+        parsed?;
+        written?;
+        rej.flush()?;
+        Ok(repairer.stats().clone())
+    })
+}
+
+/// Bytes of CSV collected before they are handed to the output thread.
+const OUT_BLOCK: usize = 1 << 20;
+
+/// Appends a record as a CSV line: the record's own text with the delimiter turned into a
+/// comma when no field needs quoting (the fast path), field by field otherwise.
+fn write_csv_record(out: &mut Vec<u8>, record: &Record<'_>, delimiter: u8, single_column: bool) {
+    if let Some(line) = record.line() {
+        let start = out.len();
+        out.extend_from_slice(line.as_bytes());
+        if !(single_column && line.is_empty()) && delimit_in_place(&mut out[start..], delimiter) {
+            out.push(b'\n');
+            return;
+        }
+        out.truncate(start);
+    }
+    for (i, field) in record.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let needs_quotes = (single_column && field.is_empty())
+            || field.bytes().any(|b| matches!(b, b',' | b'"' | b'\r' | b'\n'));
+        if needs_quotes {
+            out.push(b'"');
+            for b in field.bytes() {
+                if b == b'"' {
+                    out.push(b'"');
+                }
+                out.push(b);
+            }
+            out.push(b'"');
+        } else {
+            out.extend_from_slice(field.as_bytes());
         }
     }
-    out.flush()?;
-    rej.flush()?;
-    Ok(repairer.stats().clone())
+    out.push(b'\n');
+}
+
+/// Turns `delimiter` bytes into commas; `false` (and the bytes half-changed) when a field
+/// would need CSV quoting. Written over chunks so it vectorises.
+fn delimit_in_place(bytes: &mut [u8], delimiter: u8) -> bool {
+    let comma_is_data = u8::from(delimiter != b',');
+    let (chunks, rest) = bytes.as_chunks_mut::<32>();
+    let mut special = 0u8;
+    for chunk in chunks {
+        for x in chunk.iter_mut() {
+            let b = *x;
+            special |= u8::from(b == b'"')
+                | u8::from(b == b'\n')
+                | u8::from(b == b'\r')
+                | (u8::from(b == b',') & comma_is_data);
+            *x = if b == delimiter { b',' } else { b };
+        }
+        if special != 0 {
+            return false;
+        }
+    }
+    for x in rest {
+        let b = *x;
+        special |= u8::from(b == b'"')
+            | u8::from(b == b'\n')
+            | u8::from(b == b'\r')
+            | (u8::from(b == b',') & comma_is_data);
+        *x = if b == delimiter { b',' } else { b };
+    }
+    special == 0
 }
 
 #[cfg(test)]
@@ -970,6 +1148,55 @@ mod tests {
                 s.header_lines + s.intact + s.repaired_lines + s.rejected_lines + s.blank_lines,
                 s.lines
             );
+        }
+    }
+
+    #[test]
+    fn count_two_counts_across_chunk_boundaries() {
+        let line: Vec<u8> = (0..200)
+            .map(|i| {
+                if i % 3 == 0 {
+                    b'|'
+                } else if i % 7 == 0 {
+                    b'"'
+                } else {
+                    b'x'
+                }
+            })
+            .collect();
+        let expected = (
+            line.iter().filter(|&&b| b == b'|').count(),
+            line.iter().filter(|&&b| b == b'"').count(),
+        );
+        assert_eq!(count_two(&line, b'|', b'"'), expected);
+    }
+
+    #[test]
+    fn delimit_in_place_turns_delimiters_into_commas_or_refuses() {
+        let mut plain = b"a|b|c".repeat(20);
+        assert!(delimit_in_place(&mut plain, b'|'));
+        assert_eq!(plain, b"a,b,c".repeat(20));
+        for special in [&b"a|b,c"[..], b"a|\"b\"", b"a|b\r", b"x|y\nz"] {
+            let mut line = special.to_vec();
+            assert!(!delimit_in_place(&mut line, b'|'), "{special:?}");
+        }
+        let mut commas = b"a,b,c".to_vec();
+        assert!(delimit_in_place(&mut commas, b','));
+    }
+
+    #[test]
+    fn csv_records_quote_only_where_needed() {
+        let cases: [(&str, usize, &str); 4] = [
+            ("a|b|c\n", 3, "a,b,c\n"),
+            ("a|b,c|d\n", 3, "a,\"b,c\",d\n"),
+            ("a|\"say \"\"hi\"\"\"|d\n", 3, "a,\"say \"\"hi\"\"\",d\n"),
+            ("x\n\n\"\"\n", 1, "x\n\"\"\n"),
+        ];
+        for (input, columns, expected) in cases {
+            let mut out = Vec::new();
+            let options = RepairOptions::new(columns).has_header(false);
+            repair_to_csv(input.as_bytes(), options, &mut out, std::io::sink()).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), expected, "{input:?}");
         }
     }
 
