@@ -62,9 +62,16 @@ fn try_main() -> Result<(), Box<dyn std::error::Error>> {
         "decrypt" => {
             let start = Instant::now();
             let bytes = std::fs::read(arg(1)?)?;
+            let read = start.elapsed().as_secs_f64();
             let zip = decrypt(&bytes, arg(2)?)?;
+            let decrypted = start.elapsed().as_secs_f64() - read;
             std::fs::write(arg(3)?, &zip)?;
-            println!("decrypt {:.3} bytes={}", start.elapsed().as_secs_f64(), zip.len());
+            let total = start.elapsed().as_secs_f64();
+            println!(
+                "decrypt {total:.3} bytes={} read={read:.3} decrypt={decrypted:.3} write={:.3}",
+                zip.len(),
+                total - read - decrypted
+            );
         }
         "gen-txt" => {
             let records: usize = arg(2)?.parse()?;

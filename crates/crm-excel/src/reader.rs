@@ -4,13 +4,16 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, mpsc};
 
-use calamine::{Data, DataRef, Reader as _, Sheets};
+use calamine::{Reader as _, Sheets};
 
 use crate::cell::Cell;
 use crate::crypto::{self as decrypt, CFB_MAGIC, DecryptOptions, Encryption};
 use crate::error::{Error, ErrorKind, Position, Result};
+use crate::guard;
 use crate::header::normalize_header;
+use crate::sheet::{Book, SheetStream};
 
 /// The file formats this crate reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -317,12 +320,7 @@ impl ReaderBuilder {
     /// [`ErrorKind::SheetNotFound`], [`ErrorKind::SheetIndexOutOfRange`],
     /// [`ErrorKind::NoHeader`] and [`ErrorKind::Corrupt`] for damaged sheets.
     pub fn from_workbook(&self, mut book: Workbook) -> Result<Reader> {
-        let name = book.resolve_sheet(&self.sheet)?;
-        let grid = book.load_sheet(&name).map_err(|e| e.in_sheet(&name))?;
-        let mut reader = Reader::from_grid(grid, self.header).map_err(|e| e.in_sheet(&name))?;
-        reader.position =
-            Position { file: book.path.clone(), sheet: Some(name), row: None, column: None };
-        Ok(reader)
+        book.sheet(&self.sheet, self.header)
     }
 }
 
@@ -351,9 +349,18 @@ fn looks_like_text(magic: &[u8]) -> bool {
 /// Encrypted workbooks are decrypted in memory when opened.
 pub struct Workbook {
     path: Option<PathBuf>,
-    sheets: Sheets<Cursor<Vec<u8>>>,
+    /// The (decrypted) file, shared with the parser threads.
+    bytes: Arc<[u8]>,
+    format: Format,
+    book: Slot,
     names: Vec<String>,
     encrypted: bool,
+}
+
+/// Where the parsed workbook is: here, or lent to the thread reading a sheet.
+enum Slot {
+    Here(Box<Book>),
+    Lent(mpsc::Receiver<Book>),
 }
 
 impl std::fmt::Debug for Workbook {
@@ -431,25 +438,17 @@ impl Workbook {
         } else {
             return Err(ErrorKind::UnknownFormat.into());
         };
-        let corrupt =
-            |e: String| -> Error { ErrorKind::Corrupt { format: format.name(), reason: e }.into() };
-        let cursor = Cursor::new(bytes);
-        let sheets = match format {
-            Format::Xlsx => {
-                Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?)
-            }
-            Format::Xlsb => {
-                Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|e| corrupt(e.to_string()))?)
-            }
-            Format::Ods => {
-                Sheets::Ods(calamine::Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?)
-            }
-            Format::Xls | Format::Csv => {
-                Sheets::Xls(calamine::Xls::new(cursor).map_err(|e| corrupt(e.to_string()))?)
-            }
-        };
-        let names = sheets.sheet_names();
-        Ok(Workbook { path: None, sheets, names, encrypted })
+        let bytes: Arc<[u8]> = bytes.into();
+        let book = open_book(&bytes, format)?;
+        let names = book.sheet_names();
+        Ok(Workbook {
+            path: None,
+            bytes,
+            format,
+            book: Slot::Here(Box::new(book)),
+            names,
+            encrypted,
+        })
     }
 
     /// The names of the worksheets, in workbook order.
@@ -490,6 +489,9 @@ impl Workbook {
 
     /// Reads one sheet with the given header row setting.
     ///
+    /// The sheet is parsed on a background thread while its rows are consumed; reading
+    /// another sheet while a reader is still open works but parses the workbook again.
+    ///
     /// # Errors
     /// As [`ReaderBuilder::from_workbook`].
     pub fn sheet(&mut self, selector: &SheetSelector, header: HeaderRow) -> Result<Reader> {
@@ -498,51 +500,52 @@ impl Workbook {
             Some(p) => e.in_sheet(&name).in_file(p),
             None => e.in_sheet(&name),
         };
-        let grid = self.load_sheet(&name).map_err(|e| with_pos(e, &self.path))?;
-        let mut reader = Reader::from_grid(grid, header).map_err(|e| with_pos(e, &self.path))?;
+        let book = self.take_book().map_err(|e| with_pos(e, &self.path))?;
+        let (give_back, returned) = mpsc::channel();
+        self.book = Slot::Lent(returned);
+        let stream = SheetStream::spawn(book, name.clone(), self.format.name(), give_back);
+        let mut reader =
+            Reader::from_stream(stream, header).map_err(|e| with_pos(e, &self.path))?;
         reader.position =
             Position { file: self.path.clone(), sheet: Some(name), row: None, column: None };
         Ok(reader)
     }
 
-    /// Loads the non-empty rows of a sheet, with 0-based absolute row and column numbers.
-    fn load_sheet(&mut self, name: &str) -> Result<Grid> {
-        let corrupt = |format: &'static str, e: String| -> Error {
-            ErrorKind::Corrupt { format, reason: e }.into()
-        };
-        let mut grid = Grid::default();
-        match &mut self.sheets {
-            Sheets::Xlsx(xlsx) => {
-                // Stream the cells straight into rows instead of building a calamine Range.
-                let mut cells = xlsx
-                    .worksheet_cells_reader(name)
-                    .map_err(|e| corrupt("xlsx", e.to_string()))?;
-                while let Some(cell) =
-                    cells.next_cell().map_err(|e| corrupt("xlsx", e.to_string()))?
-                {
-                    let (row, col) = cell.get_position();
-                    let value = from_data_ref(cell.get_value().clone());
-                    if !value.is_empty() {
-                        grid.push(row, col, value);
-                    }
-                }
-            }
-            sheets => {
-                let range =
-                    sheets.worksheet_range(name).map_err(|e| corrupt("workbook", e.to_string()))?;
-                let (row0, col0) = range.start().unwrap_or((0, 0));
-                for (r, row) in range.rows().enumerate() {
-                    for (c, data) in row.iter().enumerate() {
-                        let value = from_data(data);
-                        if !value.is_empty() {
-                            grid.push(row0 + r as u32, col0 + c as u32, value);
-                        }
-                    }
-                }
-            }
+    /// The parsed workbook: back from the last sheet's thread if it is done, parsed again
+    /// otherwise (a reader of another sheet is still open).
+    fn take_book(&mut self) -> Result<Book> {
+        let taken = std::mem::replace(&mut self.book, Slot::Lent(mpsc::channel().1));
+        match taken {
+            Slot::Here(book) => Ok(*book),
+            Slot::Lent(rx) => match rx.try_recv() {
+                Ok(book) => Ok(book),
+                Err(_) => open_book(&self.bytes, self.format),
+            },
         }
-        Ok(grid)
     }
+}
+
+/// Parses a workbook's structure (sheets, shared strings, styles) with calamine.
+fn open_book(bytes: &Arc<[u8]>, format: Format) -> Result<Book> {
+    let corrupt =
+        |e: String| -> Error { ErrorKind::Corrupt { format: format.name(), reason: e }.into() };
+    let cursor = Cursor::new(Arc::clone(bytes));
+    guard::parse(format.name(), || {
+        Ok(match format {
+            Format::Xlsx => {
+                Sheets::Xlsx(calamine::Xlsx::new(cursor).map_err(|e| corrupt(e.to_string()))?)
+            }
+            Format::Xlsb => {
+                Sheets::Xlsb(calamine::Xlsb::new(cursor).map_err(|e| corrupt(e.to_string()))?)
+            }
+            Format::Ods => {
+                Sheets::Ods(calamine::Ods::new(cursor).map_err(|e| corrupt(e.to_string()))?)
+            }
+            Format::Xls | Format::Csv => {
+                Sheets::Xls(calamine::Xls::new(cursor).map_err(|e| corrupt(e.to_string()))?)
+            }
+        })
+    })
 }
 
 /// Rejects zips whose entries declare more decompressed bytes than `limit`.
@@ -574,77 +577,6 @@ fn sniff_zip(bytes: &[u8]) -> Option<Format> {
         Some(Format::Ods)
     } else {
         None
-    }
-}
-
-/// Numbers below 2^53 that are whole are integers: Excel stores every number as a float.
-fn whole_float(f: f64) -> Cell {
-    if f.fract() == 0.0 && f.abs() < 9_007_199_254_740_992.0 {
-        Cell::Int(f as i64)
-    } else {
-        Cell::Float(f)
-    }
-}
-
-fn from_excel_datetime(dt: &calamine::ExcelDateTime) -> Cell {
-    if dt.is_duration() {
-        return Cell::Float(dt.as_f64());
-    }
-    match dt.as_datetime() {
-        Some(ndt) if ndt.time() == chrono::NaiveTime::MIN => Cell::Date(ndt.date()),
-        Some(ndt) => Cell::DateTime(ndt),
-        None => Cell::Float(dt.as_f64()),
-    }
-}
-
-fn from_iso(s: &str) -> Cell {
-    match Cell::infer(s) {
-        c @ (Cell::Date(_) | Cell::DateTime(_)) => c,
-        _ => Cell::String(s.to_owned()),
-    }
-}
-
-fn from_data_ref(d: DataRef<'_>) -> Cell {
-    match d {
-        DataRef::Int(i) => Cell::Int(i),
-        DataRef::Float(f) => whole_float(f),
-        DataRef::String(s) => Cell::String(s),
-        DataRef::SharedString(s) => Cell::String(s.to_owned()),
-        DataRef::Bool(b) => Cell::Bool(b),
-        DataRef::DateTime(dt) => from_excel_datetime(&dt),
-        DataRef::DateTimeIso(s) => from_iso(&s),
-        DataRef::DurationIso(s) => Cell::String(s),
-        DataRef::Error(e) => Cell::Error(e.to_string()),
-        DataRef::Empty => Cell::Empty,
-    }
-}
-
-fn from_data(d: &Data) -> Cell {
-    match d {
-        Data::Int(i) => Cell::Int(*i),
-        Data::Float(f) => whole_float(*f),
-        Data::String(s) => Cell::String(s.clone()),
-        Data::Bool(b) => Cell::Bool(*b),
-        Data::DateTime(dt) => from_excel_datetime(dt),
-        Data::DateTimeIso(s) => from_iso(s),
-        Data::DurationIso(s) => Cell::String(s.clone()),
-        Data::Error(e) => Cell::Error(e.to_string()),
-        Data::Empty => Cell::Empty,
-    }
-}
-
-/// The non-empty rows of a sheet, in order.
-#[derive(Default)]
-struct Grid {
-    rows: Vec<(u32, Vec<(u32, Cell)>)>,
-}
-
-impl Grid {
-    fn push(&mut self, row: u32, col: u32, cell: Cell) {
-        match self.rows.last_mut() {
-            Some((r, cells)) if *r == row => cells.push((col, cell)),
-            _ => self.rows.push((row, vec![(col, cell)])),
-        }
     }
 }
 
@@ -709,7 +641,8 @@ impl Row {
 }
 
 enum Source {
-    Grid(std::vec::IntoIter<(u32, Vec<(u32, Cell)>)>, u32),
+    /// A workbook sheet and the column its header starts at.
+    Sheet(Box<SheetStream>, u32),
     Csv(Box<CsvSource>),
 }
 
@@ -734,15 +667,21 @@ impl std::fmt::Debug for Reader {
 }
 
 impl Reader {
-    fn from_grid(grid: Grid, header: HeaderRow) -> Result<Reader> {
-        let rows = grid.rows;
-        let (headers, header_idx, first_col) = match header {
+    fn from_stream(mut stream: SheetStream, header: HeaderRow) -> Result<Reader> {
+        let (headers, header_row, first_col) = match header {
             HeaderRow::None => {
-                let first =
-                    rows.iter().filter_map(|(_, c)| c.first().map(|x| x.0)).min().unwrap_or(0);
-                let last =
-                    rows.iter().filter_map(|(_, c)| c.last().map(|x| x.0)).max().unwrap_or(0);
-                let headers = if rows.is_empty() {
+                let ahead = stream.peek(HEADER_SCAN_ROWS)?;
+                let seen: Vec<(u32, u32)> =
+                    ahead.iter().filter_map(|(_, c)| Some((c.first()?.0, c.last()?.0))).collect();
+                let empty = ahead.is_empty();
+                let (first, last) = match stream.declared_columns() {
+                    Some(cols) => cols,
+                    None => (
+                        seen.iter().map(|c| c.0).min().unwrap_or(0),
+                        seen.iter().map(|c| c.1).max().unwrap_or(0),
+                    ),
+                };
+                let headers = if empty {
                     Vec::new()
                 } else {
                     (first..=last).map(|c| format!("column_{}", column_letter(c))).collect()
@@ -750,31 +689,35 @@ impl Reader {
                 (headers, None, first)
             }
             HeaderRow::Row(n) => {
-                let idx = rows.iter().position(|(r, _)| u64::from(*r) + 1 == n);
-                let Some(idx) = idx else {
-                    return Err(ErrorKind::NoHeader { scanned: 0 }.into());
-                };
-                let (headers, first) = header_names(&rows[idx].1);
-                (headers, Some(idx), first)
+                // Read up to the header row; rows above it are not data.
+                loop {
+                    let ahead = stream.peek(1)?;
+                    match ahead.front() {
+                        Some((r, _)) if u64::from(*r) + 1 < n => stream.skip_ahead(1),
+                        Some((r, cells)) if u64::from(*r) + 1 == n => {
+                            let (headers, first) = header_names(cells);
+                            stream.skip_ahead(1);
+                            break (headers, Some(n), first);
+                        }
+                        _ => return Err(ErrorKind::NoHeader { scanned: 0 }.into()),
+                    }
+                }
             }
             HeaderRow::Auto => {
-                let idx =
-                    detect_header(rows.iter().take(HEADER_SCAN_ROWS).map(|(_, c)| c.as_slice()))
-                        .ok_or(ErrorKind::NoHeader { scanned: rows.len().min(HEADER_SCAN_ROWS) })?;
-                let (headers, first) = header_names(&rows[idx].1);
-                (headers, Some(idx), first)
+                let ahead = stream.peek(HEADER_SCAN_ROWS)?;
+                let idx = detect_header(ahead.iter().map(|(_, c)| c.as_slice()))
+                    .ok_or(ErrorKind::NoHeader { scanned: ahead.len() })?;
+                let (headers, first) = header_names(&ahead[idx].1);
+                let row = u64::from(ahead[idx].0) + 1;
+                // Rows above and including the header are not data.
+                stream.skip_ahead(idx + 1);
+                (headers, Some(row), first)
             }
         };
-        let header_row = header_idx.map(|i| u64::from(rows[i].0) + 1);
-        let mut iter = rows.into_iter();
-        if let Some(i) = header_idx {
-            // Rows above and including the header are not data.
-            iter.nth(i);
-        }
         Ok(Reader {
             headers,
             header_row,
-            source: Source::Grid(iter, first_col),
+            source: Source::Sheet(Box::new(stream), first_col),
             position: Position::default(),
         })
     }
@@ -812,8 +755,17 @@ impl Reader {
     fn next_row(&mut self) -> Option<Result<Row>> {
         let width = self.headers.len();
         match &mut self.source {
-            Source::Grid(iter, first_col) => {
-                let (r, cells) = iter.next()?;
+            Source::Sheet(stream, first_col) => {
+                let (r, cells) = match stream.next_row()? {
+                    Ok(row) => row,
+                    Err(e) => {
+                        let e = match (&self.position.file, &self.position.sheet) {
+                            (Some(f), Some(s)) => e.in_sheet(s).in_file(f),
+                            _ => e,
+                        };
+                        return Some(Err(e));
+                    }
+                };
                 let mut row = Row {
                     number: u64::from(r) + 1,
                     cells: vec![Cell::Empty; width],
@@ -1156,16 +1108,20 @@ fn guess_delimiter(head: &[u8]) -> u8 {
 mod tests {
     use super::*;
 
-    fn grid(rows: &[&[&str]]) -> Grid {
-        let mut g = Grid::default();
+    fn grid(rows: &[&[&str]]) -> SheetStream {
+        let mut out: Vec<crate::sheet::SheetRow> = Vec::new();
         for (r, row) in rows.iter().enumerate() {
-            for (c, v) in row.iter().enumerate() {
-                if !v.is_empty() {
-                    g.push(r as u32, c as u32, Cell::infer(v));
-                }
+            let cells: Vec<(u32, Cell)> = row
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| !v.is_empty())
+                .map(|(c, v)| (c as u32, Cell::infer(v)))
+                .collect();
+            if !cells.is_empty() {
+                out.push((r as u32, cells));
             }
         }
-        g
+        SheetStream::from_rows(out)
     }
 
     #[test]
@@ -1176,7 +1132,7 @@ mod tests {
             &["Nama", "No HP", "Plafon"],
             &["Budi", "0812", "5000000"],
         ]);
-        let mut r = Reader::from_grid(g, HeaderRow::Auto).unwrap();
+        let mut r = Reader::from_stream(g, HeaderRow::Auto).unwrap();
         assert_eq!(r.headers(), ["Nama", "No HP", "Plafon"]);
         assert_eq!(r.header_row(), Some(3));
         let row = r.rows().next().unwrap().unwrap();
@@ -1187,14 +1143,14 @@ mod tests {
     #[test]
     fn header_row_with_numbers_is_not_a_header() {
         let g = grid(&[&["1", "2", "3"], &["a", "b", "c"]]);
-        let r = Reader::from_grid(g, HeaderRow::Auto).unwrap();
+        let r = Reader::from_stream(g, HeaderRow::Auto).unwrap();
         assert_eq!(r.header_row(), Some(2));
     }
 
     #[test]
     fn stray_cells_are_reported() {
         let g = grid(&[&["a", "b", ""], &["1", "2", "3"]]);
-        let mut r = Reader::from_grid(g, HeaderRow::Auto).unwrap();
+        let mut r = Reader::from_stream(g, HeaderRow::Auto).unwrap();
         let row = r.rows().next().unwrap().unwrap();
         assert_eq!(row.cells().len(), 2);
         assert_eq!(row.stray_cells(), [("C".to_owned(), Cell::Int(3))]);
@@ -1203,14 +1159,14 @@ mod tests {
     #[test]
     fn blank_and_duplicate_headers_get_names() {
         let g = grid(&[&["name", "", "name"], &["x", "y", "z"]]);
-        let r = Reader::from_grid(g, HeaderRow::Auto).unwrap();
+        let r = Reader::from_stream(g, HeaderRow::Auto).unwrap();
         assert_eq!(r.headers(), ["name", "column_B", "name_2"]);
     }
 
     #[test]
     fn no_header_names_columns_by_letter() {
         let g = grid(&[&["1", "2"]]);
-        let r = Reader::from_grid(g, HeaderRow::None).unwrap();
+        let r = Reader::from_stream(g, HeaderRow::None).unwrap();
         assert_eq!(r.headers(), ["column_A", "column_B"]);
     }
 

@@ -2,6 +2,7 @@
 
 mod util;
 
+mod corrupt;
 mod decrypt;
 mod dedup;
 mod merge;
