@@ -179,23 +179,39 @@ pub fn decrypt(bytes: &[u8], password: &str) -> Result<Vec<u8>> {
 /// As [`decrypt`]; [`ErrorKind::PasswordRequired`] when `passwords` is empty, and
 /// [`ErrorKind::WrongPassword`] when none matches.
 pub fn decrypt_with(bytes: &[u8], passwords: &[&str], options: &DecryptOptions) -> Result<Vec<u8>> {
-    let (info, package) = read_container(bytes)?;
+    let (mut cfb, info) = open_container(bytes)?;
     if passwords.is_empty() {
         return Err(ErrorKind::PasswordRequired.into());
     }
     let scheme = parse_info(&info)?;
-    for password in passwords {
-        let Some(key) = scheme.derive_key(password)? else { continue };
-        return scheme.decrypt_package(&key, &package, options);
-    }
-    Err(ErrorKind::WrongPassword { tried: passwords.len() }.into())
+    // The key derivation (100,000 hash rounds per password) runs while the package is read.
+    std::thread::scope(|scope| {
+        let key = scope.spawn(|| -> Result<Option<Vec<u8>>> {
+            for password in passwords {
+                if let Some(key) = scheme.derive_key(password)? {
+                    return Ok(Some(key));
+                }
+            }
+            Ok(None)
+        });
+        let package = read_package(&mut cfb, bytes.len());
+        let key = key.join().unwrap_or_else(|_| Err(corrupt("key derivation thread panicked")))?;
+        match key {
+            Some(key) => scheme.decrypt_package(&key, package?, options),
+            None => Err(ErrorKind::WrongPassword { tried: passwords.len() }.into()),
+        }
+    })
 }
 
 fn corrupt(reason: impl Into<String>) -> Error {
     ErrorKind::CorruptEncryption { reason: reason.into() }.into()
 }
 
-fn read_container(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
+/// An encrypted Office file's compound-file container, read from memory.
+type Container<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
+
+/// Opens the compound file and reads its `EncryptionInfo` stream.
+fn open_container(bytes: &[u8]) -> Result<(Container<'_>, Vec<u8>)> {
     let not_encrypted = || -> Error {
         ErrorKind::Corrupt {
             format: "encrypted workbook",
@@ -220,11 +236,16 @@ fn read_container(bytes: &[u8]) -> Result<(Vec<u8>, Vec<u8>)> {
     }
     let mut info = Vec::new();
     cfb.open_stream("EncryptionInfo")?.read_to_end(&mut info)?;
+    Ok((cfb, info))
+}
+
+/// Reads the `EncryptedPackage` stream (never more than the file holds).
+fn read_package(cfb: &mut Container<'_>, file_len: usize) -> Result<Vec<u8>> {
     let mut package = Vec::new();
     let mut stream = cfb.open_stream("EncryptedPackage")?;
-    package.reserve(usize::try_from(stream.len()).unwrap_or(0).min(bytes.len()));
+    package.reserve(usize::try_from(stream.len()).unwrap_or(0).min(file_len));
     stream.read_to_end(&mut package)?;
-    Ok((info, package))
+    Ok(package)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -604,10 +625,12 @@ impl Scheme {
         }
     }
 
+    /// Decrypts the package in place (a fresh buffer of this size costs more in page faults
+    /// than the decryption itself) and returns the zip bytes.
     fn decrypt_package(
         &self,
         key: &[u8],
-        package: &[u8],
+        mut package: Vec<u8>,
         options: &DecryptOptions,
     ) -> Result<Vec<u8>> {
         if package.len() < 8 {
@@ -616,27 +639,29 @@ impl Scheme {
         let mut size_bytes = [0u8; 8];
         size_bytes.copy_from_slice(&package[..8]);
         let size = u64::from_le_bytes(size_bytes);
-        let body = &package[8..];
+        let body_len = package.len() - 8;
         let size = usize::try_from(size)
             .ok()
-            .filter(|&s| s <= body.len())
+            .filter(|&s| s <= body_len)
             .ok_or_else(|| corrupt("EncryptedPackage declares more bytes than it holds"))?;
-        // Decrypt whole AES blocks only; writers may pad the package past `size`.
-        let usable = body.len() - body.len() % 16;
-        let mut out = body[..usable].to_vec();
-        match self {
-            Scheme::Agile(a) => {
-                if options.verify_integrity {
-                    a.verify_integrity(key, package)?;
-                }
-                decrypt_segments(a, key, &mut out)?;
-            }
-            Scheme::Standard(_) => aes_ecb(key, &mut out)?,
+        if let Scheme::Agile(a) = self
+            && options.verify_integrity
+        {
+            a.verify_integrity(key, &package)?;
         }
-        if out.len() < size {
+        // Decrypt whole AES blocks only; writers may pad the package past `size`.
+        let usable = body_len - body_len % 16;
+        let body = &mut package[8..8 + usable];
+        match self {
+            Scheme::Agile(a) => decrypt_segments(a, key, body)?,
+            Scheme::Standard(_) => aes_ecb(key, body)?,
+        }
+        if usable < size {
             return Err(corrupt("EncryptedPackage is truncated"));
         }
-        out.truncate(size);
+        package.drain(..8);
+        package.truncate(size);
+        let out = package;
         if !out.starts_with(b"PK\x03\x04") {
             return Err(ErrorKind::Corrupt {
                 format: "encrypted workbook",

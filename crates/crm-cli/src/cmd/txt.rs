@@ -1,7 +1,7 @@
 //! `crm txt repair`.
 
 use std::fs::File;
-use std::io::{BufReader, BufWriter};
+use std::io::{BufReader, BufWriter, Seek};
 
 use anyhow::{Context, bail};
 use crm_excel::{
@@ -12,6 +12,23 @@ use crm_excel::{
 use crate::args::{EncodingArg, JoinArg, RepairArgs};
 use crate::cmd::excel::{OutKind, out_kind};
 use crate::summary::thousands;
+
+/// Creates an output file with `len` bytes of disk space reserved up front.
+///
+/// On Linux (ext4 here) writing into reserved blocks is several times cheaper than letting
+/// the kernel allocate them as pages are written: a 1.36 GB repair output took 4.3 s without
+/// and about 1.3 s with (docs/benchmarks.md). The caller truncates the file to its real
+/// length at the end. Where reserving fails or is unsupported, the file is simply created.
+fn create_preallocated(path: &std::path::Path, len: u64) -> std::io::Result<File> {
+    let file = File::create(path)?;
+    #[cfg(target_os = "linux")]
+    {
+        let _ = rustix::fs::fallocate(&file, rustix::fs::FallocateFlags::empty(), 0, len);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = len;
+    Ok(file)
+}
 
 /// Parses `--delimiter`: one ASCII character, or `tab`.
 fn delimiter(arg: &str) -> anyhow::Result<u8> {
@@ -50,9 +67,14 @@ pub(crate) fn repair(args: &RepairArgs) -> anyhow::Result<RepairStats> {
     let in_name = args.input.display().to_string();
     let stats = match kind {
         OutKind::Csv => {
-            let out = File::create(&args.out).with_context(|| args.out.display().to_string())?;
-            repair_to_csv(reader, options, BufWriter::with_capacity(1 << 18, out), rejects)
-                .with_context(|| in_name.clone())?
+            let mut out = create_preallocated(&args.out, len)
+                .with_context(|| args.out.display().to_string())?;
+            let stats = repair_to_csv(reader, options, &mut out, rejects)
+                .with_context(|| in_name.clone())?;
+            // Cut the preallocated file to what was written.
+            let written = out.stream_position()?;
+            out.set_len(written).with_context(|| args.out.display().to_string())?;
+            stats
         }
         OutKind::Xlsx => {
             repair_to_xlsx(reader, options, args, rejects).with_context(|| in_name.clone())?
