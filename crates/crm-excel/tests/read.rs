@@ -171,54 +171,66 @@ fn format_from_extension() {
     assert_eq!(Format::from_path("c.pdf".as_ref()), None);
 }
 
-#[derive(Debug, PartialEq, serde::Deserialize)]
-struct Lead {
-    #[serde(rename = "Nama")]
-    name: String,
-    #[serde(rename = "No KTP")]
-    nik: String,
-    #[serde(rename = "Plafon")]
-    plafon: f64,
-    #[serde(rename = "Tanggal Lahir")]
-    birth_date: NaiveDate,
-    #[serde(rename = "Email")]
-    email: Option<String>,
-}
+/// Row deserialisation needs the `serde` feature (on by default).
+#[cfg(feature = "serde")]
+mod deserialize {
+    use chrono::NaiveDate;
+    use crm_excel::ReaderBuilder;
 
-#[test]
-fn rows_deserialize_into_structs() {
-    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
-    let leads: Vec<Lead> = reader.deserialize().collect::<Result<_, _>>().unwrap();
-    assert_eq!(leads.len(), 5);
-    assert_eq!(
-        leads[1],
-        Lead {
-            name: "Siti Rahayu".into(),
-            nik: "3216014102850002".into(),
-            plafon: 7_500_000.0,
-            birth_date: NaiveDate::from_ymd_opt(1985, 2, 1).unwrap(),
-            email: None,
-        }
-    );
-}
+    use crate::util::data;
 
-#[derive(Debug, serde::Deserialize)]
-struct Strict {
-    #[serde(rename = "Nama")]
-    _name: String,
-    #[serde(rename = "Plafon")]
-    _plafon: u32,
-}
+    #[derive(Debug, PartialEq, serde::Deserialize)]
+    struct Lead {
+        #[serde(rename = "Nama")]
+        name: String,
+        #[serde(rename = "No KTP")]
+        nik: String,
+        #[serde(rename = "Plafon")]
+        plafon: f64,
+        #[serde(rename = "Tanggal Lahir")]
+        birth_date: NaiveDate,
+        #[serde(rename = "Email")]
+        email: Option<String>,
+    }
 
-#[test]
-fn deserialize_errors_name_row_and_column() {
-    let mut reader = ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
-    // 12,500,000.5 is not a u32.
-    let err = reader.deserialize::<Strict>().find_map(Result::err).unwrap();
-    let pos = err.position().unwrap();
-    assert_eq!((pos.row, pos.column.as_deref()), (Some(6), Some("Plafon")));
-    assert!(
-        err.to_string().contains("leads-bekasi.xlsx, sheet \"Leads\", row 6, column \"Plafon\""),
-        "{err}"
-    );
+    #[test]
+    fn rows_deserialize_into_structs() {
+        let mut reader =
+            ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+        let leads: Vec<Lead> = reader.deserialize().collect::<Result<_, _>>().unwrap();
+        assert_eq!(leads.len(), 5);
+        assert_eq!(
+            leads[1],
+            Lead {
+                name: "Siti Rahayu".into(),
+                nik: "3216014102850002".into(),
+                plafon: 7_500_000.0,
+                birth_date: NaiveDate::from_ymd_opt(1985, 2, 1).unwrap(),
+                email: None,
+            }
+        );
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Strict {
+        #[serde(rename = "Nama")]
+        _name: String,
+        #[serde(rename = "Plafon")]
+        _plafon: u32,
+    }
+
+    #[test]
+    fn deserialize_errors_name_row_and_column() {
+        let mut reader =
+            ReaderBuilder::new().from_path(data("branches/leads-bekasi.xlsx")).unwrap();
+        // 12,500,000.5 is not a u32.
+        let err = reader.deserialize::<Strict>().find_map(Result::err).unwrap();
+        let pos = err.position().unwrap();
+        assert_eq!((pos.row, pos.column.as_deref()), (Some(6), Some("Plafon")));
+        assert!(
+            err.to_string()
+                .contains("leads-bekasi.xlsx, sheet \"Leads\", row 6, column \"Plafon\""),
+            "{err}"
+        );
+    }
 }
