@@ -21,6 +21,9 @@ pub(crate) enum Command {
     /// Delimited text exports.
     #[command(subcommand)]
     Txt(TxtCommand),
+    /// Indonesian identity numbers: NIK (KTP) and KK (family card).
+    #[command(subcommand)]
+    Id(IdCommand),
     /// Generate realistic inputs and run every capability on them.
     Demo(DemoArgs),
 }
@@ -32,6 +35,27 @@ pub(crate) enum ExcelCommand {
     Merge(MergeArgs),
     /// Split a table into one formatted workbook per value of a column.
     Split(SplitArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum IdCommand {
+    /// Check NIKs: structure, official region codes, birth date (women +40), serial.
+    Nik(IdArgs),
+    /// Check KK (family card) numbers: structure, issuing region, issue date, serial.
+    Kk(IdArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct IdArgs {
+    /// The numbers; `-` reads one per line from standard input.
+    #[arg(required = true, value_name = "NUMBER")]
+    pub(crate) numbers: Vec<String>,
+    /// The date ages and centuries are computed against, `YYYY-MM-DD` (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// One JSON object per line instead of text.
+    #[arg(long)]
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -13,7 +13,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ExcelCommand, TxtCommand};
+use crate::args::{Cli, Command, ExcelCommand, IdCommand, TxtCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -32,6 +32,8 @@ fn run(cli: &Cli) -> anyhow::Result<()> {
         Command::Excel(ExcelCommand::Merge(args)) => cmd::excel::merge(args).map(drop),
         Command::Excel(ExcelCommand::Split(args)) => cmd::excel::split(args).map(drop),
         Command::Txt(TxtCommand::Repair(args)) => cmd::txt::repair(args).map(drop),
+        Command::Id(IdCommand::Nik(args)) => cmd::id::run(args, cmd::id::Kind::Nik),
+        Command::Id(IdCommand::Kk(args)) => cmd::id::run(args, cmd::id::Kind::Kk),
         Command::Demo(args) => demo::run(args),
     }
 }

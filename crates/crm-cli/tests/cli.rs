@@ -331,3 +331,74 @@ fn demo_runs_end_to_end_and_is_reproducible() {
         );
     }
 }
+
+#[test]
+fn id_nik_json_has_the_documented_fields() {
+    let res = crm(&[
+        "id",
+        "nik",
+        "3204114609970001",
+        "9101010101850001",
+        "32041106",
+        "--as-of",
+        "2026-11-22",
+        "--json",
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let lines: Vec<serde_json::Value> = String::from_utf8(res.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    let ok = &lines[0];
+    assert_eq!(ok["status"], "valid");
+    assert_eq!(ok["valid"], true);
+    assert_eq!(ok["gender"], "female");
+    assert_eq!(ok["birth_date"], "1997-09-06");
+    assert_eq!(
+        (ok["province_code"].as_str(), ok["regency_code"].as_str(), ok["district_code"].as_str()),
+        (Some("32"), Some("3204"), Some("320411"))
+    );
+    assert_eq!(
+        (ok["regency"].as_str(), ok["district"].as_str()),
+        (Some("Kabupaten Bandung"), Some("Katapang"))
+    );
+    assert_eq!(ok["serial"], "0001");
+    let old = &lines[1];
+    assert_eq!(old["status"], "warning");
+    assert_eq!(old["codes"], serde_json::json!(["NIK_REGENCY_HISTORICAL"]));
+    assert_eq!(old["current_regency_code"], "9301");
+    let short = &lines[2];
+    assert_eq!((short["valid"].as_bool(), short["birth_date"].is_null()), (Some(false), true));
+    assert_eq!(short["codes"], serde_json::json!(["NIK_LENGTH"]));
+}
+
+#[test]
+fn id_kk_reads_standard_input() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_crm"))
+        .args(["id", "kk", "-", "--as-of", "2026-11-22"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write as _;
+    child.stdin.take().unwrap().write_all(b"3273012501190001\n\n3204114609970001\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert!(
+        lines[0]
+            .starts_with("3273012501190001\tvalid\t-\tKota Bandung / Sukasari, issued 2019-01-25"),
+        "{text}"
+    );
+    assert!(lines[1].contains("\terror\tKK_LOOKS_LIKE_NIK"), "{text}");
+}
+
+#[test]
+fn id_bad_as_of_exits_2() {
+    let res = crm(&["id", "nik", "3204114609970001", "--as-of", "22/11/2026"]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("--as-of must be a date like 2026-11-22"), "{}", stderr(&res));
+}

@@ -1,4 +1,5 @@
 //! The subcommands.
 
 pub(crate) mod excel;
+pub(crate) mod id;
 pub(crate) mod txt;

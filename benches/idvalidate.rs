@@ -1,0 +1,49 @@
+//! Criterion benchmarks of crm-idvalidate: NIK parsing with region lookup, and full checks.
+//!
+//! Run with `cargo bench -p crm-benches --bench idvalidate`.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use crm_idvalidate::{Nik, check_nik, districts};
+
+#[path = "data.rs"]
+mod data;
+
+/// Realistic NIKs: real districts, valid dates, both sexes; one in 20 damaged.
+fn niks(n: usize) -> Vec<String> {
+    let mut rng = data::Rng::new(11);
+    let ds = districts();
+    (0..n)
+        .map(|i| {
+            let d = &ds[rng.below(ds.len() as u64) as usize];
+            let day = 1 + rng.below(28) + if rng.below(2) == 0 { 40 } else { 0 };
+            let nik = format!(
+                "{}{:02}{:02}{:02}{:04}",
+                d.code(),
+                day,
+                1 + rng.below(12),
+                rng.below(100),
+                1 + rng.below(9999)
+            );
+            if i % 20 == 0 { format!("{} {}", &nik[..6], &nik[7..]) } else { nik }
+        })
+        .collect()
+}
+
+fn parse(c: &mut Criterion) {
+    let inputs = niks(100_000);
+    let mut group = c.benchmark_group("idvalidate/nik");
+    group.throughput(Throughput::Elements(inputs.len() as u64));
+    group.bench_function("parse", |b| {
+        b.iter(|| inputs.iter().filter(|s| Nik::parse(black_box(s)).is_ok()).count())
+    });
+    let as_of = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).unwrap();
+    group.bench_function("check", |b| {
+        b.iter(|| inputs.iter().map(|s| check_nik(black_box(s), as_of).codes.len()).sum::<usize>())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse);
+criterion_main!(benches);

@@ -1,0 +1,4 @@
+//! Integration tests of crm-idvalidate.
+
+mod peer_vectors;
+mod properties;
