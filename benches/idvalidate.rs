@@ -5,7 +5,7 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crm_idvalidate::{Nik, check_nik, districts};
+use crm_idvalidate::{BirthplaceMatcher, Nik, check_nik, districts};
 
 #[path = "data.rs"]
 mod data;
@@ -45,5 +45,24 @@ fn parse(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, parse);
+fn birthplace(c: &mut Criterion) {
+    let matcher = BirthplaceMatcher::new();
+    let mut group = c.benchmark_group("idvalidate/birthplace");
+    group.sample_size(10);
+    // A distinct typo needs the fuzzy scan over ~7,800 names; exact names are a map lookup.
+    let typos = ["Bandunng", "Surabayya", "Jogjakrta", "Tasikmalya", "Pekanbaruu", "Amsterdam"];
+    group.throughput(Throughput::Elements(typos.len() as u64));
+    group.bench_function("fuzzy", |b| {
+        b.iter(|| typos.iter().map(|t| matcher.find(black_box(t)).score).sum::<f64>())
+    });
+    let exact =
+        ["KAB. BANDUNG", "Surabaya", "Kebayoran Baru", "Ujung Pandang", "Djakarta", "Sleman"];
+    group.throughput(Throughput::Elements(exact.len() as u64));
+    group.bench_function("exact", |b| {
+        b.iter(|| exact.iter().map(|t| matcher.find(black_box(t)).score).sum::<f64>())
+    });
+    group.finish();
+}
+
+criterion_group!(benches, parse, birthplace);
 criterion_main!(benches);

@@ -156,6 +156,23 @@ codes! {
     KkIssueYearOld = "KK_ISSUE_YEAR_OLD", Warning;
     /// Serial 0000.
     KkSerialZero = "KK_SERIAL_ZERO", Error;
+    /// No name given.
+    NameMissing = "NAME_MISSING", Error;
+    /// Digits in a name.
+    NameDigits = "NAME_DIGITS", Error;
+    /// A character other than letters, spaces, joining `'` / `-`, dots after abbreviations
+    /// and commas before degrees.
+    NameInvalidChar = "NAME_INVALID_CHAR", Error;
+    /// Letters outside A-Z (accents); KTP names are plain Latin letters.
+    NameNonLatin = "NAME_NON_LATIN", Warning;
+    /// Longer than 60 characters.
+    NameTooLong = "NAME_TOO_LONG", Warning;
+    /// Fewer than two letters.
+    NameTooShort = "NAME_TOO_SHORT", Error;
+    /// The same letter four or more times in a row.
+    NameRepeated = "NAME_REPEATED", Warning;
+    /// One word only (allowed on documents issued before 2022).
+    NameOneWord = "NAME_ONE_WORD", Warning;
 }
 
 impl fmt::Display for Code {

@@ -38,17 +38,23 @@
 //! `data/SOURCE.md` and `data/LICENSE-cahyadsn-wilayah.txt`. Codes are Kemendagri codes, not
 //! BPS codes (which differ for 164 regencies).
 
+mod birthplace;
 mod code;
 mod digits;
 mod error;
 mod kk;
+mod name;
 mod nik;
 mod region;
 
+pub use crate::birthplace::{
+    BirthplaceMatcher, MatchKind, Place, PlaceLevel, PlaceMatch, normalize_place,
+};
 pub use crate::code::{Code, Severity, Status, UnknownCode};
 pub use crate::digits::{DistrictCode, RegencyCode, Region};
 pub use crate::error::ParseError;
 pub use crate::kk::{Kk, KkCheck, check_kk};
+pub use crate::name::{MAX_NAME_CHARS, NameCheck, check_name};
 pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik, mask};
 pub use crate::region::{
     District, Historical, Province, Regency, district, districts, historical, province, provinces,

@@ -124,7 +124,7 @@ const HISTORICAL: &str = include_str!("../data/historical_codes.csv");
 
 /// The fields of one CSV line; quoted fields lose their quotes (the tables hold no escaped
 /// quotes).
-fn fields(line: &'static str) -> Vec<&'static str> {
+pub(crate) fn csv_fields(line: &'static str) -> Vec<&'static str> {
     let mut out = Vec::with_capacity(8);
     let mut rest = line.trim_end_matches('\r');
     loop {
@@ -153,7 +153,7 @@ fn fields(line: &'static str) -> Vec<&'static str> {
 }
 
 fn rows(csv: &'static str) -> impl Iterator<Item = Vec<&'static str>> {
-    csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(fields)
+    csv.lines().skip(1).filter(|l| !l.trim().is_empty()).map(csv_fields)
 }
 
 fn number(code: &str) -> Option<u32> {
@@ -362,8 +362,8 @@ mod tests {
 
     #[test]
     fn quoted_csv_fields_are_split() {
-        assert_eq!(fields("a,\"b, c\",d"), ["a", "b, c", "d"]);
-        assert_eq!(fields("a,,\"x\""), ["a", "", "x"]);
+        assert_eq!(csv_fields("a,\"b, c\",d"), ["a", "b, c", "d"]);
+        assert_eq!(csv_fields("a,,\"x\""), ["a", "", "x"]);
     }
 
     #[test]
