@@ -258,6 +258,11 @@ impl BirthplaceMatcher {
         self
     }
 
+    /// The lowest similarity (0-100) a fuzzy match needs.
+    pub fn min_score(&self) -> f64 {
+        self.threshold
+    }
+
     /// Matches one birthplace.
     pub fn find(&self, raw: &str) -> PlaceMatch {
         let normalized = normalize_place(raw);

@@ -156,6 +156,16 @@ codes! {
     KkIssueYearOld = "KK_ISSUE_YEAR_OLD", Warning;
     /// Serial 0000.
     KkSerialZero = "KK_SERIAL_ZERO", Error;
+    /// The NIK's birth date differs from the recorded one.
+    NikDobMismatch = "NIK_DOB_MISMATCH", Warning;
+    /// The NIK's birth date is the recorded one with day and month swapped.
+    NikDobSwapped = "NIK_DOB_SWAPPED", Warning;
+    /// The NIK's sex (day +40) differs from the recorded gender.
+    NikGenderMismatch = "NIK_GENDER_MISMATCH", Warning;
+    /// The same NIK appears on records with different names or birth dates in the batch.
+    NikDuplicate = "NIK_DUPLICATE", Warning;
+    /// The KK number equals the NIK.
+    KkEqualsNik = "KK_EQUALS_NIK", Error;
     /// No name given.
     NameMissing = "NAME_MISSING", Error;
     /// Digits in a name.
@@ -173,6 +183,19 @@ codes! {
     NameRepeated = "NAME_REPEATED", Warning;
     /// One word only (allowed on documents issued before 2022).
     NameOneWord = "NAME_ONE_WORD", Warning;
+    /// No birthplace given.
+    BirthplaceMissing = "BIRTHPLACE_MISSING", Warning;
+    /// The birthplace matched an official name through an alias, old spelling or a fuzzy
+    /// match (the canonical name is in the output).
+    BirthplaceCorrected = "BIRTHPLACE_CORRECTED", Info;
+    /// The birthplace matched no official name above the threshold.
+    BirthplaceUnknown = "BIRTHPLACE_UNKNOWN", Warning;
+    /// The recorded birth date is not a date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY).
+    BirthDateInvalid = "BIRTH_DATE_INVALID", Error;
+    /// The recorded gender is not one of L/P, M/F, Laki-laki/Perempuan, Pria/Wanita.
+    GenderInvalid = "GENDER_INVALID", Error;
+    /// Many NIKs of the batch end in 0: Excel probably cut the 16th digit (it keeps 15).
+    BatchExcelTruncationSuspected = "BATCH_EXCEL_TRUNCATION_SUSPECTED", Warning;
 }
 
 impl fmt::Display for Code {

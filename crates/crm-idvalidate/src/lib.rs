@@ -12,6 +12,12 @@
 //!   could be derived ([`NikCheck`], [`KkCheck`]). The birth year's century and the KK
 //!   issue year are resolved against an `as_of` date the caller passes: this crate does no
 //!   I/O and never reads the clock.
+//! * [`check_name`] applies the KTP naming rules; [`BirthplaceMatcher`] matches free-text
+//!   birthplaces to official names (prefixes, aliases, pre-1972 spelling, fuzzy matching).
+//! * [`RecordValidator`] checks whole customer [`Record`]s: every field, the NIK against the
+//!   recorded birth date and gender, KK against NIK; [`RecordValidator::validate_batch`] runs
+//!   in parallel, flags NIKs shared by different people and Excel-truncated NIKs, and
+//!   returns a [`Summary`] by status, code, field and field × code.
 //! * [`province`], [`regency`], [`district`] and [`historical`] look codes up in the
 //!   embedded tables (38 provinces, 514 regencies, 7,285 districts, 630 former codes).
 //!
@@ -33,6 +39,10 @@
 //! # Ok::<(), crm_idvalidate::ParseError>(())
 //! ```
 //!
+//! # Dependencies
+//! rapidfuzz (birthplace similarity) and rayon (batch validation) are the chosen crates;
+//! chrono for dates.
+//!
 //! # Data
 //! The region tables come from cahyadsn/wilayah (MIT; Kepmendagri 300.2.2-2138/2025), see
 //! `data/SOURCE.md` and `data/LICENSE-cahyadsn-wilayah.txt`. Codes are Kemendagri codes, not
@@ -45,6 +55,7 @@ mod error;
 mod kk;
 mod name;
 mod nik;
+mod record;
 mod region;
 
 pub use crate::birthplace::{
@@ -56,6 +67,9 @@ pub use crate::error::ParseError;
 pub use crate::kk::{Kk, KkCheck, check_kk};
 pub use crate::name::{MAX_NAME_CHARS, NameCheck, check_name};
 pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik, mask};
+pub use crate::record::{
+    BatchResult, Field, Finding, Record, RecordResult, RecordValidator, Summary,
+};
 pub use crate::region::{
     District, Historical, Province, Regency, district, districts, historical, province, provinces,
     regencies, regency,
