@@ -43,6 +43,57 @@ pub(crate) enum IdCommand {
     Nik(IdArgs),
     /// Check KK (family card) numbers: structure, issuing region, issue date, serial.
     Kk(IdArgs),
+    /// Validate a customer file (CSV or workbook): NIK, KK, name, birthplace, birth date and
+    /// gender per record; writes every row with its status, codes and normalised values.
+    Validate(Box<ValidateArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ValidateArgs {
+    /// The customer file: .csv, .xlsx, .xls, ...
+    #[arg(value_name = "INPUT")]
+    pub(crate) input: PathBuf,
+    /// The output: .xlsx (Data, Summary, Errors sheets) or .csv.
+    #[arg(long, value_name = "OUTPUT")]
+    pub(crate) out: PathBuf,
+    /// The sheet to read (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sheet: Option<String>,
+    #[command(flatten)]
+    pub(crate) passwords: PasswordArgs,
+    /// The NIK column (default: found by header, e.g. `NIK`, `No KTP`).
+    #[arg(long, value_name = "C")]
+    pub(crate) nik_col: Option<String>,
+    /// The KK column (default: found by header, e.g. `No KK`).
+    #[arg(long, value_name = "C")]
+    pub(crate) kk_col: Option<String>,
+    /// The name column (default: found by header, e.g. `Nama`).
+    #[arg(long, value_name = "C")]
+    pub(crate) name_col: Option<String>,
+    /// The birthplace column (default: found by header, e.g. `Tempat Lahir`).
+    #[arg(long, value_name = "C")]
+    pub(crate) birthplace_col: Option<String>,
+    /// The birth date column (default: found by header, e.g. `Tgl Lahir`).
+    #[arg(long, value_name = "C")]
+    pub(crate) birthdate_col: Option<String>,
+    /// The gender column (default: found by header, e.g. `Jenis Kelamin`).
+    #[arg(long, value_name = "C")]
+    pub(crate) gender_col: Option<String>,
+    /// The date ages and centuries are computed against, `YYYY-MM-DD` (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// The lowest birthplace similarity (0-100) accepted as a correction.
+    #[arg(long, default_value_t = 85.0, value_name = "N")]
+    pub(crate) threshold: f64,
+    /// Exit with code 1 when any record has at least this status.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    pub(crate) fail_on: Option<FailOn>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FailOn {
+    Error,
+    Warning,
 }
 
 #[derive(Debug, Args)]

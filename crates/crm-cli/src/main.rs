@@ -1,7 +1,8 @@
 //! `crm`: the command-line face of the crm-rs crates.
 //!
 //! Exit codes: 0 when the run completed (bad records are reported in the outputs, not as a
-//! failure), 2 on an error, printed as one line naming the file (and sheet/row) at fault.
+//! failure), 1 when `--fail-on` asked to fail on the problems found, 2 on an error, printed
+//! as one line naming the file (and sheet/row) at fault.
 
 mod args;
 mod cmd;
@@ -18,7 +19,7 @@ use crate::args::{Cli, Command, ExcelCommand, IdCommand, TxtCommand};
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(&cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("crm: error: {err:#}");
@@ -27,14 +28,27 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: &Cli) -> anyhow::Result<()> {
+/// Runs a command; `Ok` carries the exit code (1 when `--fail-on` found problems).
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     match &cli.command {
-        Command::Excel(ExcelCommand::Merge(args)) => cmd::excel::merge(args).map(drop),
-        Command::Excel(ExcelCommand::Split(args)) => cmd::excel::split(args).map(drop),
-        Command::Txt(TxtCommand::Repair(args)) => cmd::txt::repair(args).map(drop),
-        Command::Id(IdCommand::Nik(args)) => cmd::id::run(args, cmd::id::Kind::Nik),
-        Command::Id(IdCommand::Kk(args)) => cmd::id::run(args, cmd::id::Kind::Kk),
-        Command::Demo(args) => demo::run(args),
+        Command::Excel(ExcelCommand::Merge(args)) => {
+            cmd::excel::merge(args).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Excel(ExcelCommand::Split(args)) => {
+            cmd::excel::split(args).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Txt(TxtCommand::Repair(args)) => cmd::txt::repair(args).map(|_| ExitCode::SUCCESS),
+        Command::Id(IdCommand::Nik(args)) => {
+            cmd::id::run(args, cmd::id::Kind::Nik).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Id(IdCommand::Kk(args)) => {
+            cmd::id::run(args, cmd::id::Kind::Kk).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Id(IdCommand::Validate(args)) => {
+            let outcome = cmd::validate::run(args)?;
+            Ok(if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+        }
+        Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
     }
 }
 

@@ -402,3 +402,80 @@ fn id_bad_as_of_exits_2() {
     assert_eq!(res.status.code(), Some(2));
     assert!(stderr(&res).contains("--as-of must be a date like 2026-11-22"), "{}", stderr(&res));
 }
+
+#[test]
+fn id_validate_keeps_every_row_and_appends_the_verdict() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("customers.csv");
+    std::fs::write(
+        &input,
+        "Nama,NIK,Tempat Lahir,Tgl Lahir,Jenis Kelamin\n\
+         Siti Rahayu,3204114609970001,Kab. Bandung,06/09/1997,P\n\
+         Budi 2,3204110609970000,Bandunng,1997-06-09,L\n\
+         ,,,,\n",
+    )
+    .unwrap();
+    let out = dir.path().join("checked.xlsx");
+    let res = crm(&[
+        "id",
+        "validate",
+        s(&input),
+        "--out",
+        s(&out),
+        "--as-of",
+        "2026-11-22",
+        "--fail-on",
+        "error",
+    ]);
+    assert_eq!(
+        res.status.code(),
+        Some(1),
+        "--fail-on error with an error record: {}",
+        stderr(&res)
+    );
+    assert!(stderr(&res).contains("validated 3 records"), "{}", stderr(&res));
+    let book = Workbook::open(&out, &Passwords::new()).unwrap();
+    assert_eq!(book.sheet_names(), ["Data", "Summary", "Errors"]);
+    let mut data = ReaderBuilder::new().from_path(&out).unwrap();
+    let rows = data.read_all().unwrap();
+    assert_eq!(rows.len(), 3, "the empty record is kept");
+    let col = |name: &str| data.column_index(name).unwrap();
+    assert_eq!(rows[0].cells()[col("status")], Cell::from("valid"));
+    assert_eq!(
+        rows[1].cells()[col("codes")],
+        Cell::from("NIK_SERIAL_ZERO;NIK_DOB_SWAPPED;NAME_DIGITS;BIRTHPLACE_CORRECTED")
+    );
+    assert_eq!(rows[1].cells()[col("birthplace_canonical")], Cell::from("Kota Bandung"));
+    assert_eq!(
+        rows[0].cells()[col("NIK")],
+        Cell::from("3204114609970001"),
+        "input columns are kept as text"
+    );
+    let mut book = Workbook::open(&out, &Passwords::new()).unwrap();
+    let mut errors = book.sheet(&SheetSelector::Name("Errors".into()), HeaderRow::Auto).unwrap();
+    let text: Vec<String> = errors.rows().map(|r| r.unwrap().cells()[4].to_string()).collect();
+    assert!(text.iter().any(|m| m == "NIK 3204********0000: serial 0000"), "{text:?}");
+    assert!(!text.iter().any(|m| m.contains("3204110609970000")), "NIKs are masked in messages");
+}
+
+#[test]
+fn id_validate_names_a_missing_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("c.csv");
+    std::fs::write(&input, "Nama,NIK\nBudi Santoso,3204110609970001\n").unwrap();
+    let res = crm(&[
+        "id",
+        "validate",
+        s(&input),
+        "--out",
+        s(&dir.path().join("o.csv")),
+        "--kk-col",
+        "KK",
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(
+        stderr(&res).contains("--kk-col \"KK\": no column named \"KK\" (columns: Nama, NIK)"),
+        "{}",
+        stderr(&res)
+    );
+}

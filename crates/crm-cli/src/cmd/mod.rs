@@ -3,3 +3,4 @@
 pub(crate) mod excel;
 pub(crate) mod id;
 pub(crate) mod txt;
+pub(crate) mod validate;
