@@ -162,6 +162,9 @@ codes! {
     NikDobSwapped = "NIK_DOB_SWAPPED", Warning;
     /// The NIK's sex (day +40) differs from the recorded gender.
     NikGenderMismatch = "NIK_GENDER_MISMATCH", Warning;
+    /// The NIK came from a number cell and ends in 0: Excel keeps 15 significant digits, so
+    /// the 16th was probably lost (store NIKs as text).
+    NikExcelTruncated = "NIK_EXCEL_TRUNCATED", Warning;
     /// The same NIK appears on records with different names or birth dates in the batch.
     NikDuplicate = "NIK_DUPLICATE", Warning;
     /// The KK number equals the NIK.

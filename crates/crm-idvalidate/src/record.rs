@@ -88,6 +88,9 @@ pub struct Record<'a> {
     pub birth_date: Option<&'a str>,
     /// The recorded gender: L/P, M/F, Laki-laki/Perempuan, Pria/Wanita (any case).
     pub gender: Option<&'a str>,
+    /// Whether the NIK was read from a number cell of a spreadsheet (rather than text), which
+    /// makes a final 0 suspicious: Excel keeps 15 significant digits.
+    pub nik_was_number: bool,
 }
 
 /// The verdict on one record.
@@ -212,6 +215,13 @@ impl RecordValidator {
             let shown = c.nik.as_ref().map_or_else(|| mask(nik), |n| n.masked());
             for code in &c.codes {
                 push(Field::Nik, *code, format!("NIK {shown}: {}", describe(*code)));
+            }
+            if record.nik_was_number && nik.trim().len() == 16 && nik.trim().ends_with('0') {
+                push(
+                    Field::Nik,
+                    Code::NikExcelTruncated,
+                    format!("NIK {shown}: a number cell ending in 0; Excel keeps 15 digits"),
+                );
             }
             nik_birth_date = c.birth_date.map(|b| b.date());
             nik_gender = c.gender;
@@ -514,6 +524,7 @@ mod tests {
             birthplace: Some("Bandung"),
             birth_date: Some("1997-09-06"),
             gender: Some("Perempuan"),
+            nik_was_number: false,
         };
         assert_eq!(codes(r), []);
     }
@@ -538,6 +549,13 @@ mod tests {
         );
         assert_eq!(codes(Record { gender: Some("X"), ..base }), [Code::GenderInvalid]);
         assert_eq!(codes(Record { birth_date: Some("kemarin"), ..base }), [Code::BirthDateInvalid]);
+    }
+
+    #[test]
+    fn nik_from_a_number_cell_ending_in_zero_is_suspect() {
+        let r = Record { nik: Some("3204110609970010"), nik_was_number: true, ..Record::default() };
+        assert_eq!(codes(r), [Code::NikExcelTruncated]);
+        assert_eq!(codes(Record { nik_was_number: false, ..r }), []);
     }
 
     #[test]

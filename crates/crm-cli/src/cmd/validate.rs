@@ -72,9 +72,12 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
     let mut rows: Vec<Vec<String>> = Vec::new();
     let mut extras: Vec<String> = Vec::new();
     let mut numbers: Vec<u64> = Vec::new();
+    let mut nik_was_number: Vec<bool> = Vec::new();
     for row in reader.rows() {
         let row = row?;
         numbers.push(row.number());
+        let nik_cell = columns[0].and_then(|c| row.cells().get(c));
+        nik_was_number.push(matches!(nik_cell, Some(Cell::Int(_) | Cell::Float(_))));
         extras.push(
             row.stray_cells()
                 .iter()
@@ -86,7 +89,8 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
     }
     let records: Vec<Record<'_>> = rows
         .iter()
-        .map(|r| {
+        .zip(&nik_was_number)
+        .map(|(r, &nik_was_number)| {
             let get = |i: usize| columns[i].map(|c| r[c].as_str());
             Record {
                 nik: get(0),
@@ -95,6 +99,7 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
                 birthplace: get(3),
                 birth_date: get(4),
                 gender: get(5),
+                nik_was_number,
             }
         })
         .collect();

@@ -14,8 +14,11 @@ use crm_excel::{Cell, EncryptOptions, XlsxWriter, encrypt};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
+mod customers;
+
 use crate::args::{
     DemoArgs, EncodingArg, JoinArg, KeepArg, MergeArgs, PasswordArgs, RepairArgs, SplitArgs,
+    ValidateArgs,
 };
 use crate::cmd;
 use crate::summary::thousands;
@@ -642,6 +645,40 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         rejects: rejects_path.clone(),
     })?;
 
+    let n_customers = (args.rows * 8).max(100);
+    let customers_path = root.join("input").join("customers.xlsx");
+    eprintln!(
+        "\n-- generating {} customer records for identity validation",
+        thousands(n_customers as u64)
+    );
+    let planted = customers::write(&customers_path, n_customers, &mut rng, demo_time())?;
+    eprintln!(
+        "   planted: {} birthplace typos, {} swapped birth dates, {} wrong genders, {} Excel-truncated NIKs, {} placeholders, {} pre-2022 Papua codes",
+        planted.birthplace_typos,
+        planted.swapped_dates,
+        planted.wrong_gender,
+        planted.truncated,
+        planted.placeholders,
+        planted.historical
+    );
+    eprintln!("\n-- crm id validate (as of 2026-11-01)");
+    let validated_path = out_dir.join("customers-validated.xlsx");
+    let validation = cmd::validate::run(&ValidateArgs {
+        input: customers_path,
+        out: validated_path.clone(),
+        sheet: None,
+        passwords: PasswordArgs { passwords: Vec::new(), password_file: None },
+        nik_col: None,
+        kk_col: None,
+        name_col: None,
+        birthplace_col: None,
+        birthdate_col: None,
+        gender_col: None,
+        as_of: Some("2026-11-01".into()),
+        threshold: 85.0,
+        fail_on: None,
+    })?;
+
     eprintln!("\n== done. Where to look:");
     let show = |p: &PathBuf, what: &str| eprintln!("   {:<52} {what}", p.display());
     show(
@@ -670,5 +707,14 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         ),
     );
     show(&rejects_path, &format!("{} unrecoverable line groups", stats.rejected));
+    show(
+        &validated_path,
+        &format!(
+            "{} customers: {} with errors, {} with warnings (Data, Summary, Errors)",
+            thousands(validation.records as u64),
+            thousands(validation.errors as u64),
+            thousands(validation.warnings as u64)
+        ),
+    );
     Ok(())
 }
