@@ -317,12 +317,14 @@ fn demo_runs_end_to_end_and_is_reproducible() {
         "output/leads-merged.xlsx",
         "output/registrations-repaired.csv",
         "output/per-branch/Bekasi.xlsx",
+        "output/customers-validated.xlsx",
     ] {
         assert!(a.join(file).exists(), "{file}");
     }
     for file in [
         "input/branches/leads-cabang-bekasi.xlsx",
         "input/exports/registrations.txt",
+        "input/customers.xlsx",
         "output/registrations-repaired.csv",
     ] {
         assert!(
