@@ -88,6 +88,9 @@ pub(crate) struct ValidateArgs {
     /// Exit with code 1 when any record has at least this status.
     #[arg(long, value_enum, value_name = "LEVEL")]
     pub(crate) fail_on: Option<FailOn>,
+    /// Also write a self-contained HTML report: status chart, field x code heat map, codes.
+    #[arg(long, value_name = "FILE.html")]
+    pub(crate) report: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -418,6 +418,7 @@ fn id_validate_keeps_every_row_and_appends_the_verdict() {
     )
     .unwrap();
     let out = dir.path().join("checked.xlsx");
+    let report = dir.path().join("report.html");
     let res = crm(&[
         "id",
         "validate",
@@ -428,7 +429,18 @@ fn id_validate_keeps_every_row_and_appends_the_verdict() {
         "2026-11-22",
         "--fail-on",
         "error",
+        "--report",
+        s(&report),
     ]);
+    let html = std::fs::read_to_string(&report).unwrap();
+    assert!(
+        html.contains("<svg") && html.contains("NIK_SERIAL_ZERO") && html.contains("3 records"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("3204110609970000") && !html.contains("Budi"),
+        "no personal data in the report"
+    );
     assert_eq!(
         res.status.code(),
         Some(1),

@@ -2,5 +2,6 @@
 
 pub(crate) mod excel;
 pub(crate) mod id;
+pub(crate) mod report;
 pub(crate) mod txt;
 pub(crate) mod validate;

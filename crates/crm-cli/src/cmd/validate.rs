@@ -168,6 +168,15 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
             xlsx.save(&args.out)?;
         }
     }
+    if let Some(path) = &args.report {
+        let html = crate::cmd::report::validation(
+            &batch,
+            &args.input.display().to_string(),
+            &as_of.to_string(),
+        );
+        std::fs::write(path, html).with_context(|| path.display().to_string())?;
+        eprintln!("wrote {}", path.display());
+    }
     let outcome = ValidateOutcome {
         records: n_records,
         errors: count(Status::Error),

@@ -677,6 +677,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         as_of: Some("2026-11-01".into()),
         threshold: 85.0,
         fail_on: None,
+        report: Some(out_dir.join("customers-report.html")),
     })?;
 
     eprintln!("\n== done. Where to look:");
@@ -715,6 +716,10 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
             thousands(validation.errors as u64),
             thousands(validation.warnings as u64)
         ),
+    );
+    show(
+        &out_dir.join("customers-report.html"),
+        "validation report: status chart, field x code heat map",
     );
     Ok(())
 }
