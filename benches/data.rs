@@ -54,6 +54,34 @@ pub(crate) fn lead_row(i: u64, rng: &mut Rng) -> Vec<Cell> {
     ]
 }
 
+/// `n` realistic NIKs: real district codes, valid dates, both sexes; one in 20 damaged
+/// (month 13, serial 0000, or 15 digits), for parse benchmarks here and in compare/.
+pub(crate) fn niks(n: usize, seed: u64) -> Vec<String> {
+    let mut rng = Rng::new(seed);
+    let ds = crm_idvalidate::districts();
+    (0..n)
+        .map(|i| {
+            let d = &ds[rng.below(ds.len() as u64) as usize];
+            let day = 1 + rng.below(28) + if rng.below(2) == 0 { 40 } else { 0 };
+            let mut nik = format!(
+                "{}{:02}{:02}{:02}{:04}",
+                d.code(),
+                day,
+                1 + rng.below(12),
+                rng.below(100),
+                1 + rng.below(9999)
+            );
+            match i % 60 {
+                0 => nik.replace_range(8..10, "13"),
+                1 => nik.replace_range(12..16, "0000"),
+                2 => nik.truncate(15),
+                _ => {}
+            }
+            nik
+        })
+        .collect()
+}
+
 /// A lead table of `rows` rows.
 pub(crate) fn leads_table(rows: usize, seed: u64) -> Table {
     let mut rng = Rng::new(seed);

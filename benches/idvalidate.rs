@@ -5,34 +5,13 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use crm_idvalidate::{BirthplaceMatcher, Nik, check_nik, districts};
+use crm_idvalidate::{BirthplaceMatcher, Nik, check_nik};
 
 #[path = "data.rs"]
 mod data;
 
-/// Realistic NIKs: real districts, valid dates, both sexes; one in 20 damaged.
-fn niks(n: usize) -> Vec<String> {
-    let mut rng = data::Rng::new(11);
-    let ds = districts();
-    (0..n)
-        .map(|i| {
-            let d = &ds[rng.below(ds.len() as u64) as usize];
-            let day = 1 + rng.below(28) + if rng.below(2) == 0 { 40 } else { 0 };
-            let nik = format!(
-                "{}{:02}{:02}{:02}{:04}",
-                d.code(),
-                day,
-                1 + rng.below(12),
-                rng.below(100),
-                1 + rng.below(9999)
-            );
-            if i % 20 == 0 { format!("{} {}", &nik[..6], &nik[7..]) } else { nik }
-        })
-        .collect()
-}
-
 fn parse(c: &mut Criterion) {
-    let inputs = niks(100_000);
+    let inputs = data::niks(100_000, 11);
     let mut group = c.benchmark_group("idvalidate/nik");
     group.throughput(Throughput::Elements(inputs.len() as u64));
     group.bench_function("parse", |b| {

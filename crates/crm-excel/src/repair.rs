@@ -194,6 +194,16 @@ pub struct Reject {
     pub raw: String,
 }
 
+impl Reject {
+    /// The header of a rejects CSV: `first_line,last_line,reason,raw`.
+    pub const CSV_HEADER: [&'static str; 4] = ["first_line", "last_line", "reason", "raw"];
+
+    /// The reject as a rejects-CSV record (see [`Reject::CSV_HEADER`]).
+    pub fn into_csv_record(self) -> [String; 4] {
+        [self.first_line.to_string(), self.last_line.to_string(), self.reason.to_string(), self.raw]
+    }
+}
+
 /// Counts of a repair run.
 ///
 /// Every line read is in exactly one of: the header, an intact record, a repaired record, a
@@ -830,7 +840,7 @@ pub fn repair_to_csv<R: BufRead, W: Write + Send, J: Write>(
     let single_column = options.columns == 1;
     let mut repairer = Repairer::new(input, options);
     let mut rej = csv::Writer::from_writer(rejects);
-    rej.write_record(["first_line", "last_line", "reason", "raw"])?;
+    rej.write_record(Reject::CSV_HEADER)?;
     // Output goes out in blocks through a second thread, so writing (mostly kernel time)
     // overlaps with parsing.
     std::thread::scope(|scope| {
@@ -861,14 +871,7 @@ pub fn repair_to_csv<R: BufRead, W: Write + Send, J: Write>(
                             }
                         }
                     }
-                    Event::Reject(r) => {
-                        rej.write_record([
-                            r.first_line.to_string(),
-                            r.last_line.to_string(),
-                            r.reason.to_string(),
-                            r.raw,
-                        ])?;
-                    }
+                    Event::Reject(r) => rej.write_record(r.into_csv_record())?,
                 }
             }
             if !block.is_empty() {

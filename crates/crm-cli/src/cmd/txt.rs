@@ -5,8 +5,8 @@ use std::io::{BufReader, BufWriter, Seek};
 
 use anyhow::{Context, bail};
 use crm_excel::{
-    Cell, LineJoin, RepairEvent, RepairOptions, RepairStats, Repairer, TextEncoding, XlsxWriter,
-    repair_to_csv,
+    Cell, LineJoin, RepairEvent, RepairOptions, RepairReject, RepairStats, Repairer, TextEncoding,
+    XlsxWriter, repair_to_csv,
 };
 
 use crate::args::{EncodingArg, JoinArg, RepairArgs};
@@ -98,7 +98,7 @@ fn repair_to_xlsx(
     let mut repairer = Repairer::new(reader, options);
     let mut xlsx = XlsxWriter::new();
     let mut rej = csv::Writer::from_writer(rejects);
-    rej.write_record(["first_line", "last_line", "reason", "raw"])?;
+    rej.write_record(RepairReject::CSV_HEADER)?;
     if !has_header {
         let headers: Vec<String> = (1..=columns).map(|i| format!("column_{i}")).collect();
         xlsx.begin_sheet("Data", &headers)?;
@@ -115,14 +115,7 @@ fn repair_to_xlsx(
                 cells.extend(r.iter().map(Cell::infer));
                 xlsx.write_row(&cells)?;
             }
-            RepairEvent::Reject(r) => {
-                rej.write_record([
-                    r.first_line.to_string(),
-                    r.last_line.to_string(),
-                    r.reason.to_string(),
-                    r.raw,
-                ])?;
-            }
+            RepairEvent::Reject(r) => rej.write_record(r.into_csv_record())?,
         }
     }
     rej.flush()?;
