@@ -396,13 +396,25 @@ impl RecordValidator {
 
     /// Flags a NIK that appears with different names or birth dates.
     fn flag_duplicates(&self, records: &[Record<'_>], results: &mut [RecordResult]) {
-        let mut by_nik: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, r) in records.iter().enumerate() {
-            if let Some(nik) = r.nik.and_then(|n| crate::Nik::parse(n).ok()) {
-                by_nik.entry(nik.to_string()).or_default().push(i);
+        // Keyed by the 16 digits as a number: cheaper to hash than text; only NIKs without an
+        // error can be one person's.
+        let mut by_nik: HashMap<u64, Vec<usize>> = HashMap::new();
+        for (i, (r, result)) in records.iter().zip(results.iter()).enumerate() {
+            let Some(digits) = r.nik.and_then(|n| crate::digits::normalize(n).ok()) else {
+                continue;
+            };
+            if result
+                .findings
+                .iter()
+                .any(|f| f.field == Field::Nik && f.severity() == Severity::Error)
+            {
+                continue;
             }
+            let key = digits.ascii.iter().fold(0u64, |acc, &d| acc * 10 + u64::from(d - b'0'));
+            by_nik.entry(key).or_default().push(i);
         }
-        for (nik, rows) in by_nik.into_iter().filter(|(_, rows)| rows.len() > 1) {
+        for (key, rows) in by_nik.into_iter().filter(|(_, rows)| rows.len() > 1) {
+            let nik = format!("{key:016}");
             let people: HashSet<(Option<&String>, Option<&str>)> = rows
                 .iter()
                 .map(|&i| {
@@ -450,13 +462,30 @@ fn excel_truncation(records: &[Record<'_>]) -> Option<Finding> {
     })
 }
 
-/// A recorded date: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY` (a time after it is ignored).
+/// A recorded date: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`, day and month with one or
+/// two digits (a time after the date is ignored). Parsed by hand: this runs once per record.
 pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
-    let head = t.get(..10).unwrap_or(t);
-    ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
-        .iter()
-        .find_map(|f| NaiveDate::parse_from_str(head, f).ok())
+    let date = t.split([' ', 'T']).next()?;
+    let num = |s: &str| -> Option<u32> {
+        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| s.parse().ok())
+            .flatten()
+    };
+    let sep = if date.contains('/') { '/' } else { '-' };
+    let mut parts = date.split(sep);
+    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let (year, month, day) = if a.len() == 4 && sep == '-' {
+        (num(a)?, num(b)?, num(c)?)
+    } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
+        (num(c)?, num(b)?, num(a)?)
+    } else {
+        return None;
+    };
+    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// A recorded gender in the spellings Indonesian forms use.
@@ -556,6 +585,26 @@ mod tests {
         let r = Record { nik: Some("3204110609970010"), nik_was_number: true, ..Record::default() };
         assert_eq!(codes(r), [Code::NikExcelTruncated]);
         assert_eq!(codes(Record { nik_was_number: false, ..r }), []);
+    }
+
+    #[test]
+    fn recorded_dates_in_three_forms() {
+        let d = NaiveDate::from_ymd_opt(1997, 9, 6);
+        for text in [
+            "1997-09-06",
+            "06/09/1997",
+            "6/9/1997",
+            "06-09-1997",
+            " 1997-09-06 00:00:00",
+            "1997-09-06T08:00",
+        ] {
+            assert_eq!(parse_date(text), d, "{text}");
+        }
+        for text in
+            ["1997/09/06", "09-06", "31/02/1997", "06/09/97", "kemarin", "", "1997-09-06-01"]
+        {
+            assert_eq!(parse_date(text), None, "{text}");
+        }
     }
 
     #[test]

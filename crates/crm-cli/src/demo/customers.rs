@@ -10,6 +10,8 @@ use crm_idvalidate::{districts, regencies};
 use rand::RngExt;
 use rand_chacha::ChaCha8Rng;
 
+use super::{FIRST_NAMES as FIRST, LAST_NAMES as LAST, pick};
+
 /// What the generator planted, to print next to what validation found.
 pub(crate) struct Planted {
     pub(crate) birthplace_typos: usize,
@@ -20,29 +22,11 @@ pub(crate) struct Planted {
     pub(crate) historical: usize,
 }
 
-const FIRST: &[&str] = &[
-    "Budi", "Siti", "Agus", "Dewi", "Andi", "Rina", "Joko", "Sri", "Ahmad", "Nur", "Hendra", "Wati",
-];
-const LAST: &[&str] = &[
-    "Santoso",
-    "Rahayu",
-    "Wijaya",
-    "Saputra",
-    "Hidayat",
-    "Kurniawan",
-    "Lestari",
-    "Pratama",
-    "Nugroho",
-];
 /// Former Papua district codes (before the 2022 split) that old NIKs still carry.
 const PAPUA_OLD: &[&str] = &["910101", "910201", "910301", "910401"];
 /// Old or colloquial birthplace spellings that map to official names.
 const VARIANTS: &[&str] =
     &["Djakarta", "Bandoeng", "Ujung Pandang", "Jogja", "Soerabaja", "Buitenzorg"];
-
-fn pick<T: Copy>(rng: &mut ChaCha8Rng, items: &[T]) -> T {
-    items[rng.random_range(0..items.len())]
-}
 
 /// A typo: a letter dropped or doubled.
 fn typo(rng: &mut ChaCha8Rng, name: &str) -> String {
