@@ -1,0 +1,4 @@
+//! Integration tests of crm-rfm.
+
+mod cdnow;
+mod properties;
