@@ -24,8 +24,88 @@ pub(crate) enum Command {
     /// Indonesian identity numbers: NIK (KTP) and KK (family card).
     #[command(subcommand)]
     Id(IdCommand),
+    /// RFM features, scores and segments from a transaction file.
+    Rfm(Box<RfmArgs>),
     /// Generate realistic inputs and run every capability on them.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct RfmArgs {
+    /// The transactions: .csv (streamed), or a workbook (.xlsx, .xls, ...).
+    #[arg(value_name = "TX_FILE")]
+    pub(crate) input: PathBuf,
+    /// The customer id column.
+    #[arg(long, value_name = "C")]
+    pub(crate) customer_col: String,
+    /// The transaction date column (`YYYY-MM-DD`, `DD/MM/YYYY` or `YYYYMMDD`).
+    #[arg(long, value_name = "C")]
+    pub(crate) date_col: String,
+    /// The amount column (plain numbers; negative = return).
+    #[arg(long, value_name = "C")]
+    pub(crate) amount_col: String,
+    /// The invoice id column; frequency then counts distinct invoices by default.
+    #[arg(long, value_name = "C")]
+    pub(crate) invoice_col: Option<String>,
+    /// The date recency is measured to, `YYYY-MM-DD`; later transactions are left out.
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: String,
+    /// Scores per dimension (2-99).
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub(crate) bins: u8,
+    /// How values become scores: value quantiles (equal values share a score) or
+    /// equal-count NTILE bins (ties broken by customer id).
+    #[arg(long, value_enum, default_value_t = MethodArg::Quantile)]
+    pub(crate) method: MethodArg,
+    /// What counts as a purchase (default: invoices with --invoice-col, else rows).
+    #[arg(long, value_enum)]
+    pub(crate) frequency: Option<FrequencyArg>,
+    /// Monetary as the total or the mean per purchase.
+    #[arg(long, value_enum, default_value_t = MonetaryArg::Total)]
+    pub(crate) monetary: MonetaryArg,
+    /// Returns (negative amounts): netted from monetary, ignored, or counted as purchases.
+    #[arg(long, value_enum, default_value_t = ReturnsArg::Net)]
+    pub(crate) returns: ReturnsArg,
+    /// Segment rules: `r-rfm` (R rfm's 10 segments), `rf-map` (the 25-cell R x F map), or a
+    /// CSV file with the header `segment,r,f,m` (cells like `5`, `3-5`, `*`).
+    #[arg(long, default_value = "r-rfm", value_name = "RULES")]
+    pub(crate) segments: String,
+    /// The output: .csv (plus REJECTS next to it when rows were rejected) or .xlsx
+    /// (Customers, Thresholds, Segments, Coverage and Rejects sheets).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    /// Also write a self-contained HTML report: segment sizes and R x F heat maps.
+    #[arg(long, value_name = "FILE.html")]
+    pub(crate) report: Option<PathBuf>,
+    /// The sheet to read from a workbook (default: the first).
+    #[arg(long, value_name = "NAME")]
+    pub(crate) sheet: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MethodArg {
+    Quantile,
+    Ntile,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FrequencyArg {
+    Rows,
+    Invoices,
+    Days,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum MonetaryArg {
+    Total,
+    Mean,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ReturnsArg {
+    Net,
+    Ignore,
+    AsPurchase,
 }
 
 #[derive(Debug, Subcommand)]

@@ -48,6 +48,7 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             let outcome = cmd::validate::run(args)?;
             Ok(if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
+        Command::Rfm(args) => cmd::rfm::run(args).map(|_| ExitCode::SUCCESS),
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -1,0 +1,478 @@
+//! `crm rfm`: RFM features, scores and segments from a transaction file.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, bail};
+use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter};
+use crm_rfm::{
+    Binning, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis, RejectReason,
+    ReturnPolicy, ScoreOptions, Scores, SegmentRules, Segments,
+};
+
+use crate::args::{FrequencyArg, MethodArg, MonetaryArg, ReturnsArg, RfmArgs};
+use crate::cmd::excel::{OutKind, out_kind};
+use crate::summary::thousands;
+
+/// What a run produced, for the demo and the tests.
+#[derive(Debug)]
+pub(crate) struct RfmOutcome {
+    pub(crate) features: Features,
+    pub(crate) scores: Scores,
+    pub(crate) rules: SegmentRules,
+}
+
+impl RfmOutcome {
+    pub(crate) fn segments(&self) -> Segments<'_> {
+        self.rules.assign(&self.scores)
+    }
+}
+
+pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
+    let kind = out_kind(&args.out)?;
+    let as_of = crate::cmd::id::as_of(Some(&args.as_of))?;
+    let rules = load_rules(&args.segments)?;
+    let frequency = match args.frequency {
+        Some(FrequencyArg::Rows) => FrequencyBasis::Rows,
+        Some(FrequencyArg::Days) => FrequencyBasis::Days,
+        Some(FrequencyArg::Invoices) => FrequencyBasis::Invoices,
+        None if args.invoice_col.is_some() => FrequencyBasis::Invoices,
+        None => FrequencyBasis::Rows,
+    };
+    if frequency == FrequencyBasis::Invoices && args.invoice_col.is_none() {
+        bail!("--frequency invoices needs --invoice-col");
+    }
+    let options = FeatureOptions::default()
+        .frequency(frequency)
+        .monetary(match args.monetary {
+            MonetaryArg::Total => MonetaryBasis::Total,
+            MonetaryArg::Mean => MonetaryBasis::MeanPerPurchase,
+        })
+        .returns(match args.returns {
+            ReturnsArg::Net => ReturnPolicy::Net,
+            ReturnsArg::Ignore => ReturnPolicy::Ignore,
+            ReturnsArg::AsPurchase => ReturnPolicy::AsPurchase,
+        });
+    let method = match args.method {
+        MethodArg::Quantile => Binning::Quantile,
+        MethodArg::Ntile => Binning::Ntile,
+    };
+
+    let started = Instant::now();
+    let mut builder = FeatureBuilder::new(as_of, options);
+    let columns = Columns {
+        customer: &args.customer_col,
+        date: &args.date_col,
+        amount: &args.amount_col,
+        invoice: args.invoice_col.as_deref(),
+    };
+    let is_csv = args.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
+        == Some("csv".into());
+    if is_csv {
+        read_csv(&args.input, &columns, &mut builder)?;
+    } else {
+        read_workbook(&args.input, args.sheet.as_deref(), &columns, &mut builder)?;
+    }
+    let read = started.elapsed();
+
+    let started = Instant::now();
+    let features = builder.finish().with_context(|| args.input.display().to_string())?;
+    let scores = Scores::compute(&features, &ScoreOptions::new(args.bins, method))?;
+    let outcome = RfmOutcome { features, scores, rules };
+    let segments = outcome.segments();
+    let compute = started.elapsed();
+
+    let started = Instant::now();
+    match kind {
+        OutKind::Csv => {
+            write_customers_csv(&args.out, &outcome, &segments)?;
+            if !outcome.features.rejects().is_empty() {
+                let path = rejects_path(&args.out);
+                write_rejects_csv(&path, &outcome.features)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+        OutKind::Xlsx => write_xlsx(&args.out, &outcome, &segments)?,
+    }
+    if let Some(path) = &args.report {
+        let html = crate::cmd::report::rfm(
+            &outcome.features,
+            &outcome.scores,
+            &segments,
+            &args.input.display().to_string(),
+        );
+        std::fs::write(path, html).with_context(|| path.display().to_string())?;
+        eprintln!("wrote {}", path.display());
+    }
+    let write = started.elapsed();
+    if std::env::var_os("CRM_TIMING").is_some() {
+        eprintln!(
+            "timing read={:.3} compute={:.3} write={:.3}",
+            read.as_secs_f64(),
+            compute.as_secs_f64(),
+            write.as_secs_f64()
+        );
+    }
+    print_summary(args, &outcome, &segments);
+    Ok(outcome)
+}
+
+pub(crate) fn load_rules(spec: &str) -> anyhow::Result<SegmentRules> {
+    Ok(match spec {
+        "r-rfm" => SegmentRules::r_rfm(),
+        "rf-map" => SegmentRules::rf_map(),
+        path => {
+            let text = std::fs::read_to_string(path).with_context(|| {
+                format!("--segments {path}: not r-rfm, rf-map or a readable file")
+            })?;
+            SegmentRules::parse_csv(&text).with_context(|| path.to_string())?
+        }
+    })
+}
+
+struct Columns<'a> {
+    customer: &'a str,
+    date: &'a str,
+    amount: &'a str,
+    invoice: Option<&'a str>,
+}
+
+impl Columns<'_> {
+    /// Column indices (customer, date, amount, invoice) in `headers`.
+    fn find(&self, headers: &[String], file: &Path) -> anyhow::Result<[Option<usize>; 4]> {
+        let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
+        let names = [Some(self.customer), Some(self.date), Some(self.amount), self.invoice];
+        let flags = ["--customer-col", "--date-col", "--amount-col", "--invoice-col"];
+        let mut out = [None; 4];
+        for (k, name) in names.iter().enumerate() {
+            let Some(name) = name else { continue };
+            let found = headers.iter().position(|h| norm(h) == norm(name));
+            if found.is_none() {
+                bail!(
+                    "{}: {} {name:?}: no such column (columns: {})",
+                    file.display(),
+                    flags[k],
+                    headers.join(", ")
+                );
+            }
+            out[k] = found;
+        }
+        Ok(out)
+    }
+}
+
+const FIELDS: [&str; 4] = ["customer", "date", "amount", "invoice"];
+
+/// Streams a CSV file into the builder: one pass, memory bounded by the customers.
+fn read_csv(
+    path: &Path,
+    columns: &Columns<'_>,
+    builder: &mut FeatureBuilder,
+) -> anyhow::Result<()> {
+    let file = File::open(path).with_context(|| path.display().to_string())?;
+    let mut rdr =
+        csv::ReaderBuilder::new().flexible(true).buffer_capacity(1 << 20).from_reader(file);
+    let headers: Vec<String> = rdr
+        .byte_headers()
+        .with_context(|| path.display().to_string())?
+        .iter()
+        .map(|h| String::from_utf8_lossy(h).into_owned())
+        .collect();
+    let idx = columns.find(&headers, path)?;
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return Err(e).with_context(|| path.display().to_string()),
+        }
+        let row = record.position().map_or(0, |p| p.line());
+        let mut fields: [&str; 4] = [""; 4];
+        let mut missing = None;
+        for (k, i) in idx.iter().enumerate() {
+            let Some(i) = *i else { continue };
+            match record.get(i) {
+                Some(b) => fields[k] = std::str::from_utf8(b).unwrap_or("\u{fffd}"),
+                None => missing = missing.or(Some(k)),
+            }
+        }
+        if let Some(k) = missing {
+            builder.reject(row, FIELDS[k], RejectReason::Empty);
+            continue;
+        }
+        let invoice = idx[3].map(|_| fields[3]);
+        builder.push_text(row, fields[0], fields[1], fields[2], invoice);
+    }
+    Ok(())
+}
+
+/// Reads a workbook sheet (or any file crm-excel reads) into the builder.
+fn read_workbook(
+    path: &Path,
+    sheet: Option<&str>,
+    columns: &Columns<'_>,
+    builder: &mut FeatureBuilder,
+) -> anyhow::Result<()> {
+    let mut rb = ReaderBuilder::new();
+    if let Some(sheet) = sheet {
+        rb.sheet_name(sheet);
+    }
+    let mut reader = rb.from_path(path)?;
+    let headers = reader.headers().to_vec();
+    let idx = columns.find(&headers, path)?;
+    for row in reader.rows() {
+        let row = row?;
+        let number = row.number();
+        let text = |k: usize| -> String {
+            idx[k]
+                .and_then(|i| row.cells().get(i))
+                .map(|c| match c {
+                    Cell::Date(d) => d.to_string(),
+                    Cell::DateTime(dt) => dt.date().to_string(),
+                    other => other.to_text().into_owned(),
+                })
+                .unwrap_or_default()
+        };
+        let invoice = idx[3].map(|_| text(3));
+        builder.push_text(number, &text(0), &text(1), &text(2), invoice.as_deref());
+    }
+    Ok(())
+}
+
+fn rejects_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    out.with_file_name(format!("{stem}.rejects.csv"))
+}
+
+const HEADER: &str = "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_score,segment,first_purchase,last_purchase\n";
+
+fn write_csv_field(out: &mut Vec<u8>, s: &str) {
+    if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        out.push(b'"');
+        out.extend_from_slice(s.replace('"', "\"\"").as_bytes());
+        out.push(b'"');
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+fn write_customers_csv(
+    path: &Path,
+    outcome: &RfmOutcome,
+    segments: &Segments<'_>,
+) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| path.display().to_string())?;
+    let mut w = BufWriter::with_capacity(1 << 20, file);
+    w.write_all(HEADER.as_bytes())?;
+    let names: Vec<Vec<u8>> = outcome
+        .rules
+        .names()
+        .map(|n| {
+            let mut v = Vec::new();
+            write_csv_field(&mut v, n);
+            v
+        })
+        .collect();
+    let mut line: Vec<u8> = Vec::with_capacity(256);
+    for (i, c) in outcome.features.iter().enumerate() {
+        line.clear();
+        write_csv_field(&mut line, c.id);
+        let s = outcome.scores.get(i);
+        write!(
+            line,
+            ",{},{},{},{},{},{},{},",
+            c.recency_days,
+            c.frequency,
+            c.monetary,
+            s.r,
+            s.f,
+            s.m,
+            s.value()
+        )?;
+        line.extend_from_slice(&names[segments.index(i)]);
+        writeln!(line, ",{},{}", c.first_purchase, c.last_purchase)?;
+        w.write_all(&line)?;
+    }
+    w.flush().with_context(|| path.display().to_string())?;
+    Ok(())
+}
+
+fn write_rejects_csv(path: &Path, features: &Features) -> anyhow::Result<()> {
+    let file = File::create(path).with_context(|| path.display().to_string())?;
+    let mut w = csv::Writer::from_writer(BufWriter::new(file));
+    w.write_record(["row", "field", "reason"])?;
+    for r in features.rejects() {
+        w.write_record([r.row.to_string(), r.field.to_string(), r.reason.to_string()])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+fn write_xlsx(path: &Path, outcome: &RfmOutcome, segments: &Segments<'_>) -> anyhow::Result<()> {
+    let f = &outcome.features;
+    let columns = HEADER.trim_end().split(',').map(String::from).collect();
+    let mut customers = Table::new(columns);
+    for (i, c) in f.iter().enumerate() {
+        let s = outcome.scores.get(i);
+        customers.push_row(vec![
+            Cell::from(c.id),
+            Cell::Int(i64::from(c.recency_days)),
+            Cell::Int(i64::from(c.frequency)),
+            Cell::Float(c.monetary),
+            Cell::Int(i64::from(s.r)),
+            Cell::Int(i64::from(s.f)),
+            Cell::Int(i64::from(s.m)),
+            Cell::Int(i64::from(s.value())),
+            Cell::from(segments.name(i)),
+            Cell::Date(c.first_purchase),
+            Cell::Date(c.last_purchase),
+        ])?;
+    }
+    let mut xlsx = XlsxWriter::new();
+    xlsx.write_table("Customers", &customers)?;
+    xlsx.write_table("Thresholds", &thresholds_table(&outcome.scores))?;
+    xlsx.write_table("Segments", &segments_table(outcome, segments))?;
+    xlsx.write_table("Coverage", &coverage_table(outcome))?;
+    if !f.rejects().is_empty() {
+        let mut rejects = Table::new(vec!["row".into(), "field".into(), "reason".into()]);
+        for r in f.rejects() {
+            rejects.push_row(vec![
+                Cell::Int(r.row as i64),
+                Cell::from(r.field),
+                Cell::String(r.reason.to_string()),
+            ])?;
+        }
+        xlsx.write_table("Rejects", &rejects)?;
+    }
+    xlsx.save(path)?;
+    Ok(())
+}
+
+fn opt(v: Option<f64>) -> Cell {
+    v.map_or(Cell::Empty, Cell::Float)
+}
+
+fn thresholds_table(scores: &Scores) -> Table {
+    let cols = ["dimension", "method", "score", "above", "up_to", "customers", "min", "max"];
+    let mut t = Table::new(cols.map(String::from).to_vec());
+    for th in scores.thresholds() {
+        let method = match th.binning {
+            Binning::Quantile => "quantile",
+            Binning::Ntile => "ntile",
+            _ => "cut points",
+        };
+        for b in &th.bins {
+            let _ = t.push_row(vec![
+                Cell::from(th.dimension.as_str()),
+                Cell::from(method),
+                Cell::Int(i64::from(b.score)),
+                opt(b.above),
+                opt(b.up_to),
+                Cell::Int(b.customers as i64),
+                opt(b.min),
+                opt(b.max),
+            ]);
+        }
+    }
+    t
+}
+
+fn segments_table(outcome: &RfmOutcome, segments: &Segments<'_>) -> Table {
+    let cols = [
+        "segment",
+        "customers",
+        "share",
+        "purchases",
+        "revenue",
+        "average_order_value",
+        "median_recency_days",
+        "median_frequency",
+        "median_monetary",
+    ];
+    let mut t = Table::new(cols.map(String::from).to_vec());
+    for s in segments.summary(&outcome.features) {
+        let _ = t.push_row(vec![
+            Cell::String(s.segment),
+            Cell::Int(s.customers as i64),
+            Cell::Float(s.share),
+            Cell::Int(s.purchases as i64),
+            Cell::Float(s.revenue),
+            opt(s.average_order_value),
+            opt(s.median_recency_days),
+            opt(s.median_frequency),
+            opt(s.median_monetary),
+        ]);
+    }
+    t
+}
+
+fn coverage_table(outcome: &RfmOutcome) -> Table {
+    let cov = outcome.rules.coverage(outcome.scores.bins());
+    let cols = ["segment", "cells", "cells_won", "shadowed_by", "note"];
+    let mut t = Table::new(cols.map(String::from).to_vec());
+    for r in &cov.rules {
+        let note = if r.outside {
+            "outside the score range"
+        } else if r.is_dead() {
+            "never matches"
+        } else {
+            ""
+        };
+        let _ = t.push_row(vec![
+            Cell::from(r.name.as_str()),
+            Cell::Int(r.cells as i64),
+            Cell::Int(r.won as i64),
+            Cell::String(r.shadowed_by.join("; ")),
+            Cell::from(note),
+        ]);
+    }
+    let others: Vec<String> = cov.others.iter().map(|s| s.to_string()).collect();
+    let _ = t.push_row(vec![
+        Cell::from(crm_rfm::OTHERS),
+        Cell::Int(others.len() as i64),
+        Cell::Int(others.len() as i64),
+        Cell::Empty,
+        Cell::String(others.join(" ")),
+    ]);
+    t
+}
+
+fn print_summary(args: &RfmArgs, outcome: &RfmOutcome, segments: &Segments<'_>) {
+    let f = &outcome.features;
+    let u = f.usage();
+    eprintln!(
+        "read {} rows of {}: {} used, {} after {}, {} returns ignored, {} rejected",
+        thousands(u.rows),
+        args.input.display(),
+        thousands(u.used),
+        thousands(u.after_as_of),
+        f.as_of(),
+        thousands(u.returns_ignored),
+        thousands(u.rejected)
+    );
+    for r in f.rejects().iter().take(5) {
+        eprintln!("  rejected: {r}");
+    }
+    let returns_only = f.returns_only().len();
+    if returns_only > 0 {
+        eprintln!("  {returns_only} customers with returns only get no scores");
+    }
+    eprintln!("{} customers scored", thousands(f.len() as u64));
+    for s in segments.summary(f) {
+        if s.customers > 0 {
+            eprintln!(
+                "  {:<22} {:>10}  {:>5.1}%",
+                s.segment,
+                thousands(s.customers as u64),
+                100.0 * s.share
+            );
+        }
+    }
+    let cov = outcome.rules.coverage(outcome.scores.bins());
+    for r in cov.rules.iter().filter(|r| r.is_dead()) {
+        eprintln!("  note: rule {:?} never matches with these bins", r.name);
+    }
+    eprintln!("wrote {}", args.out.display());
+}
