@@ -19,6 +19,15 @@
 //! * [`SegmentRules`]: ordered score boxes, first match wins, unmatched customers are
 //!   [`OTHERS`]; presets [`SegmentRules::r_rfm`] and [`SegmentRules::rf_map`]; a
 //!   [`Coverage`] report of unmatched and shadowed cells; per-segment summaries.
+//! * [`lifecycle`]: lead, first-timer, active, defecting, inactive ([`Stage`]), with
+//!   configurable thresholds, from the features plus the registered customer list.
+//! * [`select_audience`]: campaign lists from a [`Members`] table by an [`AudienceSpec`]
+//!   (filters, exclusions of other campaigns, de-duplication, priority order, cap, a split
+//!   sharing blank values proportionally), with a count at every step and a
+//!   [`MemberStatus`] for every member.
+//! * [`backtest`]: per-segment outcome rates with Wilson 95% intervals, lift over the
+//!   overall rate, the chance a random pick of the same size does as well, and the
+//!   cumulative capture curve; [`holdout`] builds the outcome from a later window.
 //!
 //! The crate does no I/O and never reads the clock: the as-of date is always an argument.
 //!
@@ -62,20 +71,29 @@
 //! computation, and foldhash (hashbrown's default hasher, seeded here with a constant)
 //! is several times faster than `std`'s SipHash on short keys.
 
+mod audience;
+mod backtest;
 mod btyd;
 mod error;
 mod features;
 mod intern;
+mod lifecycle;
 mod score;
 mod segment;
 mod text;
 
+pub use crate::audience::{
+    Audience, AudienceSpec, AudienceSteps, Condition, Filter, MemberStatus, Members, Order,
+    SplitGroup, normalize_mobile, select_audience,
+};
+pub use crate::backtest::{Backtest, CapturePoint, Holdout, SegmentOutcome, backtest, holdout};
 pub use crate::btyd::{Btyd, BtydBuilder, BtydOptions, BtydRow, Period};
 pub use crate::error::{Error, Reject, RejectReason};
 pub use crate::features::{
     CustomerFeatures, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis,
     ReturnPolicy, Transaction, Usage,
 };
+pub use crate::lifecycle::{Lifecycle, LifecycleOptions, Stage, lifecycle};
 pub use crate::score::{Bin, Binning, Dimension, RfmScore, ScoreOptions, Scores, Thresholds};
 pub use crate::segment::{
     Coverage, OTHERS, Rule, RuleCoverage, SegmentRules, SegmentSummary, Segments,
