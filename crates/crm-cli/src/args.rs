@@ -26,8 +26,62 @@ pub(crate) enum Command {
     Id(IdCommand),
     /// RFM features, scores and segments from a transaction file.
     Rfm(Box<RfmArgs>),
+    /// A campaign audience from a member table: filters, exclusions, de-duplication,
+    /// priority, cap and split, with a count at every step.
+    Audience(AudienceArgs),
+    /// Backtest segments against an outcome that followed (attended, answered, bought).
+    Backtest(BacktestArgs),
     /// Generate realistic inputs and run every capability on them.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AudienceArgs {
+    /// The member table: .csv, .xlsx, ...
+    #[arg(value_name = "MEMBERS")]
+    pub(crate) input: PathBuf,
+    /// The selection rules, one per line: `where COL OP VALUE`, `exclude COL`, `dedup COL`,
+    /// `priority COL asc|desc`, `cap N`, `split COL A|B` (see the crm-rfm docs).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) rules: PathBuf,
+    /// Members of other campaigns to leave out: files whose column named like the `exclude`
+    /// rule's column (else their first column) lists the values (repeatable).
+    #[arg(long = "exclude", value_name = "FILE")]
+    pub(crate) excludes: Vec<PathBuf>,
+    /// The date `within N days` counts back from, `YYYY-MM-DD` (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) as_of: Option<String>,
+    /// Only these columns, in this order (e.g. the channel's upload layout:
+    /// `member_id,name,email,phone`).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
+    pub(crate) columns: Vec<String>,
+    /// The audience: .xlsx (one sheet per split group, plus Steps and Left out) or .csv
+    /// (one file per split group, plus OUT.status.csv with every member's fate).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct BacktestArgs {
+    /// Customers with their segment as of a past date (e.g. a `crm rfm` output).
+    #[arg(value_name = "SEGMENTS")]
+    pub(crate) input: PathBuf,
+    /// The outcome that followed, per customer.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) outcome_file: PathBuf,
+    /// The customer id column in both files.
+    #[arg(long, default_value = "customer_id", value_name = "C")]
+    pub(crate) customer_col: String,
+    /// The segment column of SEGMENTS.
+    #[arg(long, default_value = "segment", value_name = "C")]
+    pub(crate) segment_col: String,
+    /// The outcome column (1/0, true/false, yes/no, ya/tidak); without it, being listed in
+    /// the outcome file is the positive outcome (e.g. an attendance list).
+    #[arg(long, value_name = "C")]
+    pub(crate) outcome_col: Option<String>,
+    /// Per-segment rates, intervals, lift and the capture curve: .csv or .xlsx.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]

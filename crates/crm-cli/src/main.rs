@@ -49,6 +49,8 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Rfm(args) => cmd::rfm::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Audience(args) => cmd::campaign::audience(args).map(|_| ExitCode::SUCCESS),
+        Command::Backtest(args) => cmd::campaign::backtest_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),
     }
 }

@@ -318,6 +318,10 @@ fn demo_runs_end_to_end_and_is_reproducible() {
         "output/registrations-repaired.csv",
         "output/per-branch/Bekasi.xlsx",
         "output/customers-validated.xlsx",
+        "output/rfm-customers.xlsx",
+        "output/rfm-report.html",
+        "output/event-backtest.xlsx",
+        "output/audience.xlsx",
     ] {
         assert!(a.join(file).exists(), "{file}");
     }
@@ -325,7 +329,10 @@ fn demo_runs_end_to_end_and_is_reproducible() {
         "input/branches/leads-cabang-bekasi.xlsx",
         "input/exports/registrations.txt",
         "input/customers.xlsx",
+        "input/transactions.csv",
+        "input/members.csv",
         "output/registrations-repaired.csv",
+        "output/rfm-before-event.csv",
     ] {
         assert!(
             std::fs::read(a.join(file)).unwrap() == std::fs::read(b.join(file)).unwrap(),
@@ -492,4 +499,211 @@ fn id_validate_names_a_missing_column() {
         "{}",
         stderr(&res)
     );
+}
+
+/// The CDNOW sample shared with crm-rfm's tests.
+fn cdnow() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../crm-rfm/tests/data/cdnow_sample.csv")
+}
+
+#[test]
+fn rfm_csv_has_the_documented_columns_and_matches_the_reference_scores() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("rfm.csv");
+    let input = cdnow();
+    let res = crm(&[
+        "rfm",
+        s(&input),
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "amount",
+        "--as-of",
+        "1998-07-01",
+        "--out",
+        s(&out),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(stderr(&res).contains("2,357 customers scored"), "{}", stderr(&res));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_score,segment,first_purchase,last_purchase"
+    );
+    // Customer 00004 (tests/data/ref_scores_quantile5.csv: 4,4,4).
+    assert!(
+        text.contains("\n00004,201,4,100.5,4,4,4,444,Potential Loyalist,1997-01-01,1997-12-12\n")
+    );
+    assert_eq!(lines.count(), 2357);
+}
+
+#[test]
+fn rfm_xlsx_has_every_sheet_and_rejects_bad_rows() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tx.csv");
+    std::fs::write(
+        &input,
+        "cust,tgl,nilai\nA,2025-01-05,100000\nB,2025-02-01,250000\nA,2025-03-01,-20000\nC,05/13/2025,1000\nD,2025-04-01,12.5.0\n,2025-04-01,5\nE,2025-12-31,9\n",
+    )
+    .unwrap();
+    let out = dir.path().join("rfm.xlsx");
+    let res = crm(&[
+        "rfm",
+        s(&input),
+        "--customer-col",
+        "cust",
+        "--date-col",
+        "tgl",
+        "--amount-col",
+        "nilai",
+        "--as-of",
+        "2025-06-30",
+        "--bins",
+        "2",
+        "--segments",
+        "rf-map",
+        "--out",
+        s(&out),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let err = stderr(&res);
+    assert!(err.contains("read 7 rows"), "{err}");
+    assert!(err.contains("3 used, 1 after 2025-06-30, 0 returns ignored, 3 rejected"), "{err}");
+    assert!(err.contains("row 5: date: not a date: \"05/13/2025\""), "{err}");
+    let wb = Workbook::open(&out, &Passwords::new()).unwrap();
+    assert_eq!(wb.sheet_names(), ["Customers", "Thresholds", "Segments", "Coverage", "Rejects"]);
+}
+
+#[test]
+fn rfm_bad_input_exits_2_naming_the_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.csv");
+    let input = cdnow();
+    let base = ["rfm", s(&input), "--date-col", "date", "--amount-col", "amount", "--out", s(&out)];
+    let run = |extra: &[&str]| {
+        let mut a = base.to_vec();
+        a.extend_from_slice(extra);
+        crm(&a)
+    };
+    for (extra, want) in [
+        (
+            &["--customer-col", "nope", "--as-of", "1998-07-01"][..],
+            "--customer-col \"nope\": no such column",
+        ),
+        (
+            &["--customer-col", "customer_id", "--as-of", "1990-01-01"][..],
+            "before every transaction",
+        ),
+        (
+            &["--customer-col", "customer_id", "--as-of", "1998-07-01", "--bins", "1"][..],
+            "bins must be 2 to 99",
+        ),
+        (
+            &[
+                "--customer-col",
+                "customer_id",
+                "--as-of",
+                "1998-07-01",
+                "--segments",
+                "missing.csv",
+            ][..],
+            "not r-rfm, rf-map or a readable file",
+        ),
+    ] {
+        let res = run(extra);
+        assert_eq!(res.status.code(), Some(2), "{extra:?}");
+        assert!(stderr(&res).contains(want), "{extra:?}: {}", stderr(&res));
+    }
+    let empty = dir.path().join("empty.csv");
+    std::fs::write(&empty, "customer_id,date,amount\n").unwrap();
+    let res = crm(&[
+        "rfm",
+        s(&empty),
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "amount",
+        "--as-of",
+        "2025-01-01",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("no transactions"), "{}", stderr(&res));
+}
+
+#[test]
+fn audience_writes_one_list_per_group_and_every_members_fate() {
+    let dir = tempfile::tempdir().unwrap();
+    let members = dir.path().join("members.csv");
+    std::fs::write(
+        &members,
+        "member_id,tier,gender,wa\n1,Gold,M,081234567890\n2,Silver,F,081234567891\n3,Gold,,081234567892\n4,Gold,F,12\n5,Gold,F,081234567894\n5,Gold,F,081234567894\n6,Gold,M,081234567896\n",
+    )
+    .unwrap();
+    let rules = dir.path().join("rules.txt");
+    std::fs::write(&rules, "where tier = gold\nwhere wa is phone\nexclude member_id\ndedup member_id\nsplit gender M|F\n").unwrap();
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "member_id\n6\n").unwrap();
+    let out = dir.path().join("aud.csv");
+    let res = crm(&[
+        "audience",
+        s(&members),
+        "--rules",
+        s(&rules),
+        "--exclude",
+        s(&other),
+        "--columns",
+        "member_id,wa",
+        "--out",
+        s(&out),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let m = std::fs::read_to_string(dir.path().join("aud-M.csv")).unwrap();
+    let f = std::fs::read_to_string(dir.path().join("aud-F.csv")).unwrap();
+    // Member 3 (blank gender) is shared: one known M and one known F make equal quotas of
+    // 0.5, and the tie goes to the first list.
+    assert_eq!(m, "member_id,wa\n1,081234567890\n3,081234567892\n");
+    assert_eq!(f, "member_id,wa\n5,081234567894\n");
+    let status = std::fs::read_to_string(dir.path().join("aud.status.csv")).unwrap();
+    assert!(status.contains("3,filtered,where tier = gold"), "{status}");
+    assert!(status.contains("5,filtered,where wa is phone"), "{status}");
+    assert!(status.contains("7,duplicate,of row 6"), "{status}");
+    assert!(status.contains("8,excluded"), "{status}");
+}
+
+#[test]
+fn backtest_ranks_segments_by_outcome_rate() {
+    let dir = tempfile::tempdir().unwrap();
+    let seg = dir.path().join("seg.csv");
+    std::fs::write(&seg, "customer_id,segment\n1,Champions\n2,Champions\n3,Lost\n4,Lost\n5,Lost\n")
+        .unwrap();
+    let outcome = dir.path().join("came.csv");
+    std::fs::write(&outcome, "customer_id\n1\n2\n5\n99\n").unwrap();
+    let out = dir.path().join("bt.csv");
+    let res = crm(&["backtest", s(&seg), "--outcome-file", s(&outcome), "--out", s(&out)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(stderr(&res).contains("1 customers in the outcome file are not in the segments file"));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let second = text.lines().nth(1).unwrap();
+    assert!(second.starts_with("Champions,2,2,1,"), "{text}");
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "customer_id,came\n1,maybe\n").unwrap();
+    let res = crm(&[
+        "backtest",
+        s(&seg),
+        "--outcome-file",
+        s(&bad),
+        "--outcome-col",
+        "came",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("row 2: outcome \"maybe\""), "{}", stderr(&res));
 }

@@ -1,5 +1,6 @@
 //! The subcommands.
 
+pub(crate) mod campaign;
 pub(crate) mod excel;
 pub(crate) mod id;
 pub(crate) mod report;

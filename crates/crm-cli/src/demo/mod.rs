@@ -15,10 +15,11 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod customers;
+mod retail;
 
 use crate::args::{
-    DemoArgs, EncodingArg, JoinArg, KeepArg, MergeArgs, PasswordArgs, RepairArgs, SplitArgs,
-    ValidateArgs,
+    AudienceArgs, BacktestArgs, DemoArgs, EncodingArg, JoinArg, KeepArg, MergeArgs, MethodArg,
+    MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg, RfmArgs, SplitArgs, ValidateArgs,
 };
 use crate::cmd;
 use crate::summary::thousands;
@@ -680,6 +681,75 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         report: Some(out_dir.join("customers-report.html")),
     })?;
 
+    let n_shoppers = (args.rows * 5).max(500);
+    let input_dir = root.join("input");
+    eprintln!(
+        "\n-- generating a retail transaction history ({} customers, {} to {}), members, a past event",
+        thousands(n_shoppers as u64),
+        retail::START,
+        retail::END
+    );
+    let shop = retail::write(&input_dir, n_shoppers, &mut rng)?;
+    eprintln!(
+        "   {} invoice lines ({} returns, {} malformed rows), {} members, {} invited to the event of {}",
+        thousands(shop.lines as u64),
+        shop.returns,
+        shop.bad_rows,
+        thousands(shop.members as u64),
+        thousands(shop.invited as u64),
+        retail::EVENT
+    );
+    let rfm_args = |as_of: NaiveDate, out: PathBuf, report: Option<PathBuf>| RfmArgs {
+        input: input_dir.join("transactions.csv"),
+        customer_col: "customer_id".into(),
+        date_col: "date".into(),
+        amount_col: "amount".into(),
+        invoice_col: Some("invoice_id".into()),
+        as_of: as_of.to_string(),
+        bins: 5,
+        method: MethodArg::Quantile,
+        frequency: None,
+        monetary: MonetaryArg::Total,
+        returns: ReturnsArg::Net,
+        segments: "r-rfm".into(),
+        out,
+        report,
+        sheet: None,
+    };
+    eprintln!("\n-- crm rfm (as of {}, distinct invoices, returns netted)", retail::END);
+    let rfm_path = out_dir.join("rfm-customers.xlsx");
+    let rfm_report = out_dir.join("rfm-report.html");
+    let rfm = cmd::rfm::run(&rfm_args(retail::END, rfm_path.clone(), Some(rfm_report.clone())))?;
+
+    let before = retail::EVENT - Days::new(1);
+    eprintln!("\n-- crm rfm as of {before}, the day before the event, for the backtest");
+    let past_path = out_dir.join("rfm-before-event.csv");
+    cmd::rfm::run(&rfm_args(before, past_path.clone(), None))?;
+    eprintln!("\n-- crm backtest: did the segments predict who came to the event?");
+    let backtest_path = out_dir.join("event-backtest.xlsx");
+    let bt = cmd::campaign::backtest_cmd(&BacktestArgs {
+        input: past_path.clone(),
+        outcome_file: input_dir.join("event-attendance.csv"),
+        customer_col: "customer_id".into(),
+        segment_col: "segment".into(),
+        outcome_col: Some("attended".into()),
+        out: backtest_path.clone(),
+    })?;
+
+    eprintln!("\n-- crm audience (rules in input/audience-rules.txt)");
+    let rules_path = input_dir.join("audience-rules.txt");
+    fs::write(&rules_path, retail::AUDIENCE_RULES)
+        .with_context(|| rules_path.display().to_string())?;
+    let audience_path = out_dir.join("audience.xlsx");
+    let audience = cmd::campaign::audience(&AudienceArgs {
+        input: input_dir.join("members.csv"),
+        rules: rules_path,
+        excludes: vec![input_dir.join("other-campaign.csv")],
+        as_of: Some(retail::END.to_string()),
+        columns: ["member_id", "name", "gender", "email", "whatsapp"].map(String::from).to_vec(),
+        out: audience_path.clone(),
+    })?;
+
     eprintln!("\n== done. Where to look:");
     let show = |p: &PathBuf, what: &str| eprintln!("   {:<52} {what}", p.display());
     show(
@@ -720,6 +790,33 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
     show(
         &out_dir.join("customers-report.html"),
         "validation report: status chart, field x code heat map",
+    );
+    show(
+        &rfm_path,
+        &format!(
+            "{} customers with R/F/M scores and segments (Customers, Thresholds, Segments, Coverage, Rejects)",
+            thousands(rfm.features.len() as u64)
+        ),
+    );
+    show(&rfm_report, "RFM report: segment sizes and revenue, R x F heat maps");
+    let best = bt.segments.first().map_or(String::new(), |s| {
+        format!(
+            "; best: {} at {:.1}% vs {:.1}% overall",
+            s.segment,
+            100.0 * s.rate,
+            100.0 * bt.rate
+        )
+    });
+    show(&backtest_path, &format!("event attendance by segment{best}"));
+    let lists: Vec<String> =
+        audience.groups.iter().map(|(g, n)| format!("{g} {}", thousands(*n as u64))).collect();
+    show(
+        &audience_path,
+        &format!(
+            "{} members for the campaign ({}), with every step counted",
+            thousands(audience.selected as u64),
+            lists.join(", ")
+        ),
     );
     Ok(())
 }

@@ -1,0 +1,322 @@
+//! `crm audience` and `crm backtest`: campaign lists and what past campaigns achieved.
+
+use std::collections::{HashMap, HashSet};
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, bail};
+use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter, safe_file_stem, write_csv};
+use crm_rfm::{AudienceSpec, MemberStatus, Members, backtest, select_audience};
+
+use crate::args::{AudienceArgs, BacktestArgs};
+use crate::cmd::excel::{OutKind, out_kind};
+use crate::summary::thousands;
+
+/// Rows of text, each with its row number in the file.
+pub(crate) type TextRows = Vec<(u64, Vec<String>)>;
+
+/// A whole table as text (dates as `YYYY-MM-DD`): the header and the rows.
+pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextRows)> {
+    let mut reader = ReaderBuilder::new().infer_types(false).from_path(path)?;
+    let headers = reader.headers().to_vec();
+    let mut rows = Vec::new();
+    for row in reader.rows() {
+        let row = row?;
+        let cells = row
+            .cells()
+            .iter()
+            .map(|c| match c {
+                Cell::Date(d) => d.to_string(),
+                Cell::DateTime(dt) => dt.date().to_string(),
+                other => other.to_text().into_owned(),
+            })
+            .collect();
+        rows.push((row.number(), cells));
+    }
+    Ok((headers, rows))
+}
+
+fn column(headers: &[String], name: &str, file: &Path, flag: &str) -> anyhow::Result<usize> {
+    headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim())).with_context(|| {
+        format!(
+            "{}: {flag} {name:?}: no such column (columns: {})",
+            file.display(),
+            headers.join(", ")
+        )
+    })
+}
+
+pub(crate) struct AudienceOutcome {
+    pub(crate) selected: usize,
+    pub(crate) groups: Vec<(String, usize)>,
+}
+
+pub(crate) fn audience(args: &AudienceArgs) -> anyhow::Result<AudienceOutcome> {
+    let kind = out_kind(&args.out)?;
+    let as_of = crate::cmd::id::as_of(args.as_of.as_deref())?;
+    let text =
+        std::fs::read_to_string(&args.rules).with_context(|| args.rules.display().to_string())?;
+    let spec = AudienceSpec::parse(&text).with_context(|| args.rules.display().to_string())?;
+    let (headers, rows) = read_text_table(&args.input)?;
+    let mut members = Members::new(headers.clone());
+    let mut numbers = Vec::with_capacity(rows.len());
+    for (number, mut cells) in rows {
+        // Values past the header (ragged rows) cannot be selected on; keep the row.
+        cells.truncate(headers.len());
+        members.push(cells)?;
+        numbers.push(number);
+    }
+    let mut exclusions = HashSet::new();
+    for path in &args.excludes {
+        let (h, rows) = read_text_table(path)?;
+        let c = spec
+            .exclude
+            .as_deref()
+            .and_then(|name| h.iter().position(|x| x.trim().eq_ignore_ascii_case(name)))
+            .unwrap_or(0);
+        exclusions.extend(rows.into_iter().filter_map(|(_, r)| r.get(c).cloned()));
+    }
+    if !args.excludes.is_empty() && spec.exclude.is_none() {
+        bail!("--exclude files given but the rules have no `exclude COLUMN` line");
+    }
+    let a = select_audience(&members, &spec, as_of, &exclusions)
+        .with_context(|| args.input.display().to_string())?;
+
+    let out_cols: Vec<usize> = if args.columns.is_empty() {
+        (0..headers.len()).collect()
+    } else {
+        args.columns
+            .iter()
+            .map(|c| column(&headers, c, &args.input, "--columns"))
+            .collect::<anyhow::Result<_>>()?
+    };
+    let table_of = |rows: &[usize]| -> anyhow::Result<Table> {
+        let mut t = Table::new(out_cols.iter().map(|&c| headers[c].clone()).collect());
+        for &i in rows {
+            let r = members.row(i);
+            t.push_row(out_cols.iter().map(|&c| Cell::from(r[c].as_str())).collect())?;
+        }
+        Ok(t)
+    };
+    let lists: Vec<(String, Table)> = if a.groups.is_empty() {
+        vec![("audience".to_string(), table_of(&a.selected)?)]
+    } else {
+        a.groups
+            .iter()
+            .map(|g| Ok((g.value.clone(), table_of(&g.rows)?)))
+            .collect::<anyhow::Result<_>>()?
+    };
+
+    // Every member's fate.
+    let mut status = Table::new(["row", "status", "detail"].map(String::from).to_vec());
+    for (i, s) in a.status.iter().enumerate() {
+        let (what, detail) = match *s {
+            MemberStatus::Selected => continue,
+            MemberStatus::Filtered(k) => ("filtered", spec.filters[k].text.clone()),
+            MemberStatus::Excluded => ("excluded", "in another campaign".to_string()),
+            MemberStatus::Duplicate(kept) => ("duplicate", format!("of row {}", numbers[kept])),
+            MemberStatus::OverCap => ("over cap", String::new()),
+            _ => ("left out", String::new()),
+        };
+        status.push_row(vec![
+            Cell::Int(numbers[i] as i64),
+            Cell::from(what),
+            Cell::String(detail),
+        ])?;
+    }
+    let mut steps = Table::new(["step", "members"].map(String::from).to_vec());
+    let st = a.steps;
+    for (name, n) in [
+        ("input", st.input),
+        ("matched every filter", st.matched),
+        ("excluded (other campaigns)", st.excluded),
+        ("duplicates", st.duplicates),
+        ("over the cap", st.over_cap),
+        ("selected", st.selected),
+    ] {
+        steps.push_row(vec![Cell::from(name), Cell::Int(n as i64)])?;
+    }
+    for (f, n) in spec.filters.iter().zip(&a.filtered_by) {
+        steps.push_row(vec![Cell::String(format!("failed: {}", f.text)), Cell::Int(*n as i64)])?;
+    }
+    for g in &a.groups {
+        steps.push_row(vec![
+            Cell::String(format!("list {} (blank values shared in: {})", g.value, g.shared)),
+            Cell::Int(g.rows.len() as i64),
+        ])?;
+    }
+
+    match kind {
+        OutKind::Xlsx => {
+            let mut xlsx = XlsxWriter::new();
+            for (name, t) in &lists {
+                xlsx.write_table(name, t)?;
+            }
+            xlsx.write_table("Steps", &steps)?;
+            xlsx.write_table("Left out", &status)?;
+            xlsx.save(&args.out)?;
+            eprintln!("wrote {}", args.out.display());
+        }
+        OutKind::Csv => {
+            let stem =
+                args.out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let sibling = |suffix: &str| args.out.with_file_name(format!("{stem}{suffix}.csv"));
+            let mut paths: Vec<PathBuf> = Vec::new();
+            if a.groups.is_empty() {
+                paths.push(args.out.clone());
+            } else {
+                for (name, _) in &lists {
+                    paths.push(sibling(&format!("-{}", safe_file_stem(name))));
+                }
+            }
+            paths.push(sibling(".steps"));
+            paths.push(sibling(".status"));
+            let tables = lists.iter().map(|(_, t)| t).chain([&steps, &status]);
+            for (path, t) in paths.iter().zip(tables) {
+                let file = File::create(path).with_context(|| path.display().to_string())?;
+                write_csv(t, BufWriter::new(file)).with_context(|| path.display().to_string())?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    eprintln!(
+        "audience of {}: {} members, {} matched, {} excluded, {} duplicates, {} over the cap, {} selected",
+        args.input.display(),
+        thousands(st.input as u64),
+        thousands(st.matched as u64),
+        thousands(st.excluded as u64),
+        thousands(st.duplicates as u64),
+        thousands(st.over_cap as u64),
+        thousands(st.selected as u64)
+    );
+    for g in &a.groups {
+        eprintln!("  {}: {} ({} shared in)", g.value, thousands(g.rows.len() as u64), g.shared);
+    }
+    Ok(AudienceOutcome {
+        selected: st.selected,
+        groups: a.groups.iter().map(|g| (g.value.clone(), g.rows.len())).collect(),
+    })
+}
+
+fn truthy(v: &str) -> Option<bool> {
+    match v.trim().to_ascii_lowercase().as_str() {
+        "1" | "true" | "yes" | "y" | "ya" | "hadir" | "booking" => Some(true),
+        "0" | "false" | "no" | "n" | "tidak" | "" => Some(false),
+        _ => None,
+    }
+}
+
+pub(crate) fn backtest_cmd(args: &BacktestArgs) -> anyhow::Result<crm_rfm::Backtest> {
+    let kind = out_kind(&args.out)?;
+    let (sh, srows) = read_text_table(&args.input)?;
+    let sc = column(&sh, &args.customer_col, &args.input, "--customer-col")?;
+    let sg = column(&sh, &args.segment_col, &args.input, "--segment-col")?;
+    let (oh, orows) = read_text_table(&args.outcome_file)?;
+    let oc = column(&oh, &args.customer_col, &args.outcome_file, "--customer-col")?;
+    let ov = args
+        .outcome_col
+        .as_deref()
+        .map(|c| column(&oh, c, &args.outcome_file, "--outcome-col"))
+        .transpose()?;
+    let mut outcome: HashMap<String, bool> = HashMap::new();
+    for (number, r) in &orows {
+        let id = r.get(oc).map(|s| s.trim().to_string()).unwrap_or_default();
+        if id.is_empty() {
+            continue;
+        }
+        let positive = match ov {
+            None => true,
+            Some(c) => {
+                let v = r.get(c).map_or("", String::as_str);
+                truthy(v).with_context(|| {
+                    format!(
+                        "{}: row {number}: outcome {v:?} is not 1/0, true/false, yes/no or ya/tidak",
+                        args.outcome_file.display()
+                    )
+                })?
+            }
+        };
+        let e = outcome.entry(id).or_insert(false);
+        *e |= positive;
+    }
+    let mut seen = HashSet::new();
+    let mut pairs: Vec<(&str, bool)> = Vec::with_capacity(srows.len());
+    for (_, r) in &srows {
+        let id = r.get(sc).map_or("", |s| s.trim());
+        let segment = r.get(sg).map_or("", String::as_str);
+        seen.insert(id);
+        pairs.push((segment, outcome.get(id).copied().unwrap_or(false)));
+    }
+    let unknown = outcome.keys().filter(|k| !seen.contains(k.as_str())).count();
+    let bt = backtest(pairs).with_context(|| args.input.display().to_string())?;
+
+    let cols = [
+        "segment",
+        "customers",
+        "positives",
+        "rate",
+        "ci95_low",
+        "ci95_high",
+        "lift",
+        "random_expected",
+        "p_vs_random",
+        "cum_customers_share",
+        "cum_positives_share",
+    ];
+    let mut t = Table::new(cols.map(String::from).to_vec());
+    for (s, c) in bt.segments.iter().zip(&bt.capture) {
+        t.push_row(vec![
+            Cell::from(s.segment.as_str()),
+            Cell::Int(s.customers as i64),
+            Cell::Int(s.positives as i64),
+            Cell::Float(s.rate),
+            Cell::Float(s.ci95.0),
+            Cell::Float(s.ci95.1),
+            s.lift.map_or(Cell::Empty, Cell::Float),
+            Cell::Float(s.random_expected),
+            Cell::Float(s.p_vs_random),
+            Cell::Float(c.customers_share),
+            Cell::Float(c.positives_share),
+        ])?;
+    }
+    match kind {
+        OutKind::Csv => {
+            let file = File::create(&args.out).with_context(|| args.out.display().to_string())?;
+            write_csv(&t, BufWriter::new(file))?;
+        }
+        OutKind::Xlsx => {
+            let mut xlsx = XlsxWriter::new();
+            xlsx.write_table("Backtest", &t)?;
+            xlsx.save(&args.out)?;
+        }
+    }
+    eprintln!(
+        "backtest of {}: {} customers, {} positive ({:.1}%)",
+        args.input.display(),
+        thousands(bt.customers as u64),
+        thousands(bt.positives as u64),
+        100.0 * bt.rate
+    );
+    if unknown > 0 {
+        eprintln!("  note: {unknown} customers in the outcome file are not in the segments file");
+    }
+    eprintln!(
+        "  {:<22} {:>9} {:>7} {:>15} {:>6} {:>9}",
+        "segment", "customers", "rate", "95% CI", "lift", "p(random)"
+    );
+    for s in &bt.segments {
+        eprintln!(
+            "  {:<22} {:>9} {:>6.1}% {:>6.1}%-{:>5.1}% {:>6} {:>9.3}",
+            s.segment,
+            thousands(s.customers as u64),
+            100.0 * s.rate,
+            100.0 * s.ci95.0,
+            100.0 * s.ci95.1,
+            s.lift.map_or("-".to_string(), |l| format!("{l:.2}")),
+            s.p_vs_random
+        );
+    }
+    eprintln!("wrote {}", args.out.display());
+    Ok(bt)
+}
