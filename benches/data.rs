@@ -140,3 +140,47 @@ pub(crate) fn write_broken_export<W: std::io::Write>(
     }
     Ok(())
 }
+
+/// One transaction line of the RFM benchmarks.
+pub(crate) struct TxLine {
+    pub(crate) customer: String,
+    pub(crate) invoice: String,
+    pub(crate) date: chrono::NaiveDate,
+    pub(crate) amount: f64,
+}
+
+/// `lines` invoice lines of `customers` customers, in date order (customers interleaved as
+/// in a POS export): every customer buys at least once, extra invoices go to customers with
+/// skewed weights (a quarter of the customers get three quarters of the repeat invoices),
+/// 1-6 lines per invoice, dates over 2023-2025, amounts of 10,000-5,000,000 with cents.
+pub(crate) fn transactions(lines: usize, customers: usize, seed: u64) -> Vec<TxLine> {
+    let mut rng = Rng::new(seed);
+    let day0 = chrono::NaiveDate::from_ymd_opt(2023, 1, 1).unwrap();
+    let mut out = Vec::with_capacity(lines);
+    let mut invoice = 0u64;
+    let mut first = 0usize;
+    while out.len() < lines {
+        invoice += 1;
+        let customer = if first < customers {
+            first += 1;
+            first - 1
+        } else if rng.below(4) < 3 {
+            rng.below((customers / 4).max(1) as u64) as usize
+        } else {
+            rng.below(customers as u64) as usize
+        };
+        let date = day0 + chrono::Days::new(rng.below(1096));
+        let n = 1 + rng.below(6) as usize;
+        for _ in 0..n.min(lines - out.len()) {
+            let cents = 1_000_000 + rng.below(499_000_000);
+            out.push(TxLine {
+                customer: format!("C{:07}", customer + 1),
+                invoice: format!("INV{invoice:09}"),
+                date,
+                amount: cents as f64 / 100.0,
+            });
+        }
+    }
+    out.sort_by_key(|t| t.date);
+    out
+}

@@ -148,6 +148,11 @@ struct Agg {
     money: f64,
     /// Kahan compensation of `money`.
     carry: f64,
+    /// The first and the latest purchase key (invoice hash or day) of the customer: most
+    /// customers have one key, and lines of one invoice come together, so the shared set
+    /// of keys is only consulted when a customer's key changes to a second one.
+    first_key: u64,
+    last_key: u64,
 }
 
 impl Agg {
@@ -236,6 +241,8 @@ impl FeatureBuilder {
                 purchases: 0,
                 money: 0.0,
                 carry: 0.0,
+                first_key: 0,
+                last_key: 0,
             });
         }
         let agg = &mut self.aggs[i as usize];
@@ -246,11 +253,28 @@ impl FeatureBuilder {
         agg.add(tx.amount);
         agg.first = agg.first.min(day);
         agg.last = agg.last.max(day);
-        agg.purchases += match self.options.frequency {
-            FrequencyBasis::Rows => 1,
-            FrequencyBasis::Invoices => u32::from(self.seen.insert((i, invoice))),
-            FrequencyBasis::Days => u32::from(self.seen.insert((i, day as u64))),
+        let key = match self.options.frequency {
+            FrequencyBasis::Rows => {
+                agg.purchases += 1;
+                return;
+            }
+            FrequencyBasis::Invoices => invoice,
+            FrequencyBasis::Days => day as u64,
         };
+        // Distinct keys per customer, exactly; see `Agg::first_key`.
+        if agg.purchases == 0 {
+            agg.first_key = key;
+        } else if key == agg.last_key {
+            return;
+        } else if agg.purchases == 1 {
+            self.seen.insert((i, agg.first_key));
+            self.seen.insert((i, key));
+        } else if !self.seen.insert((i, key)) {
+            agg.last_key = key;
+            return;
+        }
+        agg.purchases += 1;
+        agg.last_key = key;
     }
 
     /// Adds one transaction given as text, parsing the date with [`parse_date`] and the
