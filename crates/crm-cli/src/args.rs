@@ -26,6 +26,9 @@ pub(crate) enum Command {
     Id(IdCommand),
     /// RFM features, scores and segments from a transaction file.
     Rfm(Box<RfmArgs>),
+    /// Cluster customers with K-Means (`crm segment IN --features ...`), or assign new
+    /// customers to a saved model (`crm segment predict IN --model ...`).
+    Segment(Box<SegmentCommand>),
     /// A campaign audience from a member table: filters, exclusions, de-duplication,
     /// priority, cap and split, with a count at every step.
     Audience(AudienceArgs),
@@ -33,6 +36,89 @@ pub(crate) enum Command {
     Backtest(BacktestArgs),
     /// Generate realistic inputs and run every capability on them.
     Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_negates_reqs = true)]
+pub(crate) struct SegmentCommand {
+    #[command(subcommand)]
+    pub(crate) action: Option<SegmentAction>,
+    #[command(flatten)]
+    pub(crate) fit: SegmentArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum SegmentAction {
+    /// Assign the rows of a file to the clusters of a saved model.
+    Predict(PredictArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct SegmentArgs {
+    /// The customers: .csv or a workbook, one row per customer (e.g. a `crm rfm` output).
+    #[arg(value_name = "IN", required = true)]
+    pub(crate) input: Option<PathBuf>,
+    /// The numeric feature columns, e.g. `recency_days,frequency,monetary`.
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C", required = true)]
+    pub(crate) features: Vec<String>,
+    /// Transform before scaling.
+    #[arg(long, value_enum, default_value_t = TransformArg::Log1p)]
+    pub(crate) transform: TransformArg,
+    /// Scaling after the transform.
+    #[arg(long, value_enum, default_value_t = ScaleArg::Standard)]
+    pub(crate) scale: ScaleArg,
+    /// The number of clusters.
+    #[arg(long, value_name = "N", conflicts_with = "k_range", required_unless_present = "k_range")]
+    pub(crate) k: Option<usize>,
+    /// Try every k of a range, e.g. `2..10` (inclusive), and use the recommended one.
+    #[arg(long, value_name = "A..B")]
+    pub(crate) k_range: Option<String>,
+    /// Restarts per k (the best inertia wins).
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub(crate) n_init: usize,
+    /// The seed: same seed, same clusters.
+    #[arg(long, default_value_t = 0, value_name = "S")]
+    pub(crate) seed: u64,
+    /// Cluster names from best to worst (default: Champions ... Lost).
+    #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
+    pub(crate) names: Vec<String>,
+    /// The output: the input rows plus `cluster` and `cluster_name`: .csv or .xlsx (adds
+    /// Profiles and, with --k-range, Selection sheets).
+    #[arg(long, value_name = "OUT", required = true)]
+    pub(crate) out: Option<PathBuf>,
+    /// Also save the model (scaler, centroids, names, features) as JSON.
+    #[arg(long, value_name = "MODEL.json")]
+    pub(crate) model_out: Option<PathBuf>,
+    /// Also write an HTML report: elbow and silhouette charts, cluster profiles.
+    #[arg(long, value_name = "FILE.html")]
+    pub(crate) report: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct PredictArgs {
+    /// The customers to assign.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// A model written by `crm segment --model-out`.
+    #[arg(long, value_name = "MODEL.json")]
+    pub(crate) model: PathBuf,
+    /// The input rows plus `cluster` and `cluster_name`: .csv or .xlsx.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum TransformArg {
+    Log1p,
+    None,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ScaleArg {
+    Standard,
+    Robust,
+    Minmax,
+    None,
 }
 
 #[derive(Debug, Args)]

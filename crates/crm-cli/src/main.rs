@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ExcelCommand, IdCommand, TxtCommand};
+use crate::args::{Cli, Command, ExcelCommand, IdCommand, SegmentAction, TxtCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -49,6 +49,12 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             Ok(if outcome.failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
         }
         Command::Rfm(args) => cmd::rfm::run(args).map(|_| ExitCode::SUCCESS),
+        Command::Segment(cmd) => match &cmd.action {
+            Some(SegmentAction::Predict(args)) => {
+                cmd::segment::predict(args).map(|_| ExitCode::SUCCESS)
+            }
+            None => cmd::segment::run(&cmd.fit).map(|_| ExitCode::SUCCESS),
+        },
         Command::Audience(args) => cmd::campaign::audience(args).map(|_| ExitCode::SUCCESS),
         Command::Backtest(args) => cmd::campaign::backtest_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),

@@ -707,3 +707,82 @@ fn backtest_ranks_segments_by_outcome_rate() {
     assert_eq!(res.status.code(), Some(2));
     assert!(stderr(&res).contains("row 2: outcome \"maybe\""), "{}", stderr(&res));
 }
+
+#[test]
+fn segment_clusters_saves_a_model_and_predict_refuses_other_features() {
+    let dir = tempfile::tempdir().unwrap();
+    let rfm = dir.path().join("rfm.csv");
+    let input = cdnow();
+    let res = crm(&[
+        "rfm",
+        s(&input),
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "amount",
+        "--as-of",
+        "1998-07-01",
+        "--out",
+        s(&rfm),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let out = dir.path().join("clusters.xlsx");
+    let model = dir.path().join("model.json");
+    let report = dir.path().join("report.html");
+    let res = crm(&[
+        "segment",
+        s(&rfm),
+        "--features",
+        "recency_days,frequency,monetary",
+        "--k-range",
+        "2..6",
+        "--seed",
+        "3",
+        "--out",
+        s(&out),
+        "--model-out",
+        s(&model),
+        "--report",
+        s(&report),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let err = stderr(&res);
+    assert!(err.contains("recommended k = "), "{err}");
+    assert!(err.contains("clustered 2,357 rows"), "{err}");
+    let wb = Workbook::open(&out, &Passwords::new()).unwrap();
+    assert_eq!(wb.sheet_names(), ["Data", "Profiles", "Selection"]);
+    assert!(std::fs::read_to_string(&report).unwrap().contains("Elbow"));
+
+    // Same model, same rows: the labels of the fit.
+    let pred = dir.path().join("pred.csv");
+    let res = crm(&["segment", "predict", s(&rfm), "--model", s(&model), "--out", s(&pred)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let text = std::fs::read_to_string(&pred).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(",cluster,cluster_name"));
+    assert_eq!(text.lines().count(), 2358);
+
+    // A file without the model's features: exit 2 naming the feature.
+    let res = crm(&["segment", "predict", s(&input), "--model", s(&model), "--out", s(&pred)]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("feature \"recency_days\": no such column"), "{}", stderr(&res));
+}
+
+#[test]
+fn segment_bad_k_and_bad_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("c.csv");
+    std::fs::write(&input, "id,a,b\n1,1,2\n2,x,3\n3,2,\n4,5,6\n5,-4,1\n").unwrap();
+    let out = dir.path().join("o.csv");
+    let res = crm(&["segment", s(&input), "--features", "a,b", "--k", "0", "--out", s(&out)]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("k = 0 is invalid for 2 rows"), "{}", stderr(&res));
+    let res = crm(&["segment", s(&input), "--features", "a,b", "--k", "2", "--out", s(&out)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let rejects = std::fs::read_to_string(dir.path().join("o.rejects.csv")).unwrap();
+    assert_eq!(
+        rejects,
+        "row,reason\n3,\"a: not a number: \"\"x\"\"\"\n4,b: empty\n6,\"a: -4 is below -1, log1p is undefined\"\n"
+    );
+}

@@ -244,6 +244,114 @@ pub(crate) fn rfm(
     html
 }
 
+/// A line chart of (x, y) points with a highlighted x (SVG).
+fn line_chart(html: &mut String, label: &str, points: &[(f64, f64)], mark: Option<f64>) {
+    let (w, h, pad) = (520.0, 260.0, 48.0);
+    if points.is_empty() {
+        return;
+    }
+    let (x0, x1) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.0), b.max(p.0)));
+    let (y0, y1) = points
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), p| (a.min(p.1), b.max(p.1)));
+    let sx = |x: f64| pad + (w - 2.0 * pad) * if x1 > x0 { (x - x0) / (x1 - x0) } else { 0.5 };
+    let sy = |y: f64| h - pad - (h - 2.0 * pad) * if y1 > y0 { (y - y0) / (y1 - y0) } else { 0.5 };
+    let _ = write!(
+        html,
+        "<svg width=\"{w}\" height=\"{h}\" role=\"img\" aria-label=\"{}\"><rect x=\"0\" y=\"0\" width=\"{w}\" height=\"{h}\" fill=\"#fafafa\"/>",
+        escape(label)
+    );
+    let path: Vec<String> =
+        points.iter().map(|p| format!("{:.1},{:.1}", sx(p.0), sy(p.1))).collect();
+    let _ = write!(
+        html,
+        "<polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"{}\"/>",
+        path.join(" ")
+    );
+    for p in points {
+        let fill = if Some(p.0) == mark { "#c62828" } else { "#1565c0" };
+        let r = if Some(p.0) == mark { 6 } else { 3 };
+        let _ = write!(
+            html,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"{r}\" fill=\"{fill}\"/><text x=\"{:.1}\" y=\"{}\" font-size=\"11\" text-anchor=\"middle\">{}</text>",
+            sx(p.0),
+            sy(p.1),
+            sx(p.0),
+            h - pad + 16.0,
+            p.0
+        );
+    }
+    let _ = write!(
+        html,
+        "<text x=\"4\" y=\"{:.1}\" font-size=\"11\">{y1:.3}</text><text x=\"4\" y=\"{:.1}\" font-size=\"11\">{y0:.3}</text></svg>",
+        sy(y1) + 4.0,
+        sy(y0) + 4.0
+    );
+}
+
+/// The segmentation report: elbow and silhouette charts (with a k range), cluster sizes and
+/// profiles in original units. No customer ids appear in it.
+pub(crate) fn segments(
+    seg: &crm_kmeans::Clustering,
+    selection: Option<&crm_kmeans::KSelection>,
+    features: &[String],
+    input: &str,
+) -> String {
+    let mut html = String::new();
+    let n: usize = seg.profiles.iter().map(|p| p.size).sum();
+    let _ = write!(
+        html,
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Customer segments</title>\
+         <style>{STYLE}</style></head><body><h1>Customer segments: {}</h1>\
+         <p class=\"muted\">{n} customers, k = {}, features {}, inertia {:.3}.</p>",
+        escape(input),
+        seg.profiles.len(),
+        escape(&features.join(", ")),
+        seg.inertia
+    );
+    if let Some(sel) = selection {
+        let mark = Some(sel.recommended as f64);
+        html.push_str("<h2>Elbow: inertia by k</h2>");
+        let pts: Vec<(f64, f64)> = sel.table.iter().map(|r| (r.k as f64, r.inertia)).collect();
+        line_chart(&mut html, "inertia by k", &pts, mark);
+        html.push_str("<h2>Silhouette by k</h2>");
+        let pts: Vec<(f64, f64)> =
+            sel.table.iter().filter_map(|r| r.silhouette.map(|s| (r.k as f64, s))).collect();
+        line_chart(&mut html, "silhouette by k", &pts, mark);
+        let _ =
+            write!(html, "<p>Recommended k = {}: {}.</p>", sel.recommended, escape(&sel.reason));
+    }
+    html.push_str("<h2>Cluster sizes</h2>");
+    let rows: Vec<(String, f64, String)> = seg
+        .profiles
+        .iter()
+        .map(|p| (p.name.clone(), p.size as f64, format!("{} ({:.1}%)", p.size, 100.0 * p.share)))
+        .collect();
+    bars(&mut html, "cluster sizes", &rows, "#6a1b9a");
+    html.push_str("<h2>Profiles (original units)</h2><table><tr><th>cluster</th><th class=\"l\">name</th><th>size</th>");
+    for f in features {
+        let _ = write!(html, "<th>{0} mean</th><th>{0} median</th>", escape(f));
+    }
+    html.push_str("</tr>");
+    for p in &seg.profiles {
+        let _ = write!(
+            html,
+            "<tr><td>{}</td><td class=\"l\">{}</td><td>{}</td>",
+            p.cluster,
+            escape(&p.name),
+            p.size
+        );
+        for j in 0..features.len() {
+            let _ = write!(html, "<td>{:.2}</td><td>{:.2}</td>", p.mean[j], p.median[j]);
+        }
+        html.push_str("</tr>");
+    }
+    html.push_str("</table></body></html>\n");
+    html
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

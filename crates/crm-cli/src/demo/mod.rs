@@ -19,7 +19,8 @@ mod retail;
 
 use crate::args::{
     AudienceArgs, BacktestArgs, DemoArgs, EncodingArg, JoinArg, KeepArg, MergeArgs, MethodArg,
-    MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg, RfmArgs, SplitArgs, ValidateArgs,
+    MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg, RfmArgs, ScaleArg, SegmentArgs, SplitArgs,
+    TransformArg, ValidateArgs,
 };
 use crate::cmd;
 use crate::summary::thousands;
@@ -721,6 +722,27 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
     let rfm_report = out_dir.join("rfm-report.html");
     let rfm = cmd::rfm::run(&rfm_args(retail::END, rfm_path.clone(), Some(rfm_report.clone())))?;
 
+    eprintln!("\n-- crm segment: K-Means on log1p + standardised R, F, M (k chosen from 2..8)");
+    let rfm_csv = out_dir.join("rfm-customers.csv");
+    cmd::rfm::run(&rfm_args(retail::END, rfm_csv.clone(), None))?;
+    let clusters_path = out_dir.join("customer-clusters.xlsx");
+    let model_path = out_dir.join("cluster-model.json");
+    let clusters_report = out_dir.join("clusters-report.html");
+    let segments = cmd::segment::run(&SegmentArgs {
+        input: Some(rfm_csv.clone()),
+        features: ["recency_days", "frequency", "monetary"].map(String::from).to_vec(),
+        transform: TransformArg::Log1p,
+        scale: ScaleArg::Standard,
+        k: None,
+        k_range: Some("2..8".into()),
+        n_init: 10,
+        seed: args.seed,
+        names: Vec::new(),
+        out: Some(clusters_path.clone()),
+        model_out: Some(model_path.clone()),
+        report: Some(clusters_report.clone()),
+    })?;
+
     let before = retail::EVENT - Days::new(1);
     eprintln!("\n-- crm rfm as of {before}, the day before the event, for the backtest");
     let past_path = out_dir.join("rfm-before-event.csv");
@@ -799,6 +821,22 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         ),
     );
     show(&rfm_report, "RFM report: segment sizes and revenue, R x F heat maps");
+    let sizes: Vec<String> = segments
+        .profiles
+        .iter()
+        .map(|p| format!("{} {}", p.name, thousands(p.size as u64)))
+        .collect();
+    show(
+        &clusters_path,
+        &format!(
+            "{} customers in k = {} clusters: {}",
+            thousands(segments.rows as u64),
+            segments.k,
+            sizes.join(", ")
+        ),
+    );
+    show(&model_path, "the saved model (crm segment predict assigns new customers)");
+    show(&clusters_report, "clustering report: elbow, silhouette, profiles");
     let best = bt.segments.first().map_or(String::new(), |s| {
         format!(
             "; best: {} at {:.1}% vs {:.1}% overall",

@@ -91,7 +91,8 @@ pub(crate) fn write(dir: &Path, customers: usize, rng: &mut ChaCha8Rng) -> anyho
                 // A return of part of the basket, a few days later.
                 let back = date + Days::new(rng.random_range(1..10));
                 if back <= END {
-                    writeln!(tx, "{id},RET{invoice:08},{back},-{:.0},{store}", 50_000.0)?;
+                    let part = (spent.min(400_000.0) * 0.25 / 500.0).round() * 500.0;
+                    writeln!(tx, "{id},RET{invoice:08},{back},-{part:.0},{store}")?;
                     out.lines += 1;
                     out.returns += 1;
                 }

@@ -1,0 +1,612 @@
+//! K-Means with scikit-learn's semantics: greedy k-means++, restarts, a tolerance relative
+//! to the data's variance plus the "labels unchanged" stop, empty-cluster relocation,
+//! sample weights, inertia as a sum. Lloyd's algorithm, or Hamerly's exact acceleration.
+
+use ndarray::{Array2, ArrayView1, ArrayView2};
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+
+/// How the first centroids are chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Init {
+    /// Greedy k-means++ (scikit-learn's): each new centroid is the best of `2 + ⌊ln k⌋`
+    /// candidates drawn with probability ∝ weight × squared distance to the nearest
+    /// centroid so far.
+    #[default]
+    KMeansPlusPlus,
+    /// `k` distinct points drawn with probability ∝ weight.
+    Random,
+}
+
+/// The assignment algorithm. Both give the same labels, centroids and inertia from the same
+/// start ("exact"); they differ in speed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Algorithm {
+    /// Hamerly for up to 20 features (where its bounds prune most distance computations),
+    /// Lloyd above.
+    #[default]
+    Auto,
+    /// Every point against every centroid, every iteration.
+    Lloyd,
+    /// Hamerly (2010): an upper bound on the distance to the own centroid and a lower
+    /// bound on the distance to every other one skip points that cannot change cluster.
+    Hamerly,
+}
+
+/// K-Means parameters; [`KMeans::fit`] runs it.
+///
+/// ```
+/// use crm_kmeans::KMeans;
+/// use ndarray::array;
+///
+/// let x = array![[1.0, 1.0], [1.2, 0.8], [0.9, 1.1], [8.0, 8.0], [8.2, 7.9], [7.8, 8.1]];
+/// let fit = KMeans::new(2).seed(7).fit(x.view())?;
+/// assert_eq!(fit.labels[0], fit.labels[1]);
+/// assert_ne!(fit.labels[0], fit.labels[3]);
+/// assert!(fit.inertia < 0.5);
+/// # Ok::<(), crm_kmeans::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct KMeans {
+    k: usize,
+    init: Init,
+    n_init: usize,
+    max_iter: usize,
+    tol: f64,
+    seed: u64,
+    algorithm: Algorithm,
+}
+
+impl KMeans {
+    /// `k` clusters with the defaults: k-means++, 10 restarts, 300 iterations, tolerance
+    /// 1e-4 (relative to the mean feature variance), seed 0, automatic algorithm.
+    pub fn new(k: usize) -> KMeans {
+        KMeans {
+            k,
+            init: Init::KMeansPlusPlus,
+            n_init: 10,
+            max_iter: 300,
+            tol: 1e-4,
+            seed: 0,
+            algorithm: Algorithm::Auto,
+        }
+    }
+
+    /// The initialisation.
+    pub fn init(mut self, init: Init) -> Self {
+        self.init = init;
+        self
+    }
+
+    /// Restarts (each from its own seeded start; the lowest inertia wins). At least 1.
+    pub fn n_init(mut self, n_init: usize) -> Self {
+        self.n_init = n_init;
+        self
+    }
+
+    /// Iterations per restart, at least 1.
+    pub fn max_iter(mut self, max_iter: usize) -> Self {
+        self.max_iter = max_iter;
+        self
+    }
+
+    /// A run stops when the squared centroid movement summed over centroids is at most
+    /// `tol ×` the mean per-feature variance of the data (or when no label changes).
+    pub fn tol(mut self, tol: f64) -> Self {
+        self.tol = tol;
+        self
+    }
+
+    /// The seed: the same seed gives the same result, whatever the number of threads.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.seed = seed;
+        self
+    }
+
+    /// The algorithm.
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// The number of clusters.
+    pub fn k(&self) -> usize {
+        self.k
+    }
+
+    /// The same parameters with another k.
+    pub fn with_k(mut self, k: usize) -> Self {
+        self.k = k;
+        self
+    }
+
+    /// Clusters the rows of `data` (all weights 1).
+    ///
+    /// # Errors
+    /// [`Error::Empty`], [`Error::InvalidK`], [`Error::NotFinite`], [`Error::Parameter`].
+    pub fn fit(&self, data: ArrayView2<'_, f64>) -> Result<Fit, Error> {
+        self.fit_weighted(data, None)
+    }
+
+    /// Clusters the rows of `data` with per-row weights (used in initialisation, centroid
+    /// updates and inertia, as scikit-learn's `sample_weight`).
+    ///
+    /// # Errors
+    /// As [`fit`](Self::fit), plus [`Error::Weights`].
+    pub fn fit_weighted(
+        &self,
+        data: ArrayView2<'_, f64>,
+        weights: Option<ArrayView1<'_, f64>>,
+    ) -> Result<Fit, Error> {
+        let (n, d) = data.dim();
+        if n == 0 || d == 0 {
+            return Err(Error::Empty { rows: n, columns: d });
+        }
+        if self.k == 0 || self.k > n {
+            return Err(Error::InvalidK { k: self.k, rows: n });
+        }
+        if self.n_init == 0 || self.max_iter == 0 {
+            return Err(Error::Parameter {
+                name: "n_init/max_iter",
+                message: "must be at least 1".into(),
+            });
+        }
+        if !(self.tol >= 0.0 && self.tol.is_finite()) {
+            return Err(Error::Parameter { name: "tol", message: format!("{} < 0", self.tol) });
+        }
+        let x: Vec<f64> = data.iter().copied().collect(); // row-major
+        if let Some(p) = x.iter().position(|v| !v.is_finite()) {
+            return Err(Error::NotFinite {
+                row: p / d,
+                column: format!("#{}", p % d),
+                value: x[p],
+            });
+        }
+        let w: Vec<f64> = match weights {
+            None => vec![1.0; n],
+            Some(w) => {
+                if w.len() != n {
+                    return Err(Error::Weights(format!("{} weights for {n} rows", w.len())));
+                }
+                if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+                    return Err(Error::Weights(format!(
+                        "row {i}: weight {} is not a finite number >= 0",
+                        w[i]
+                    )));
+                }
+                if w.iter().all(|v| *v == 0.0) {
+                    return Err(Error::Weights("all weights are 0".into()));
+                }
+                w.to_vec()
+            }
+        };
+        let tol_abs = self.tol * mean_variance(&x, &w, d);
+        let hamerly = match self.algorithm {
+            Algorithm::Lloyd => false,
+            Algorithm::Hamerly => true,
+            Algorithm::Auto => d <= 20 && self.k > 1,
+        };
+        let runs = match d {
+            1 => self.runs(&Data::<1> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            2 => self.runs(&Data::<2> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            3 => self.runs(&Data::<3> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            4 => self.runs(&Data::<4> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            5 => self.runs(&Data::<5> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            6 => self.runs(&Data::<6> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            7 => self.runs(&Data::<7> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            8 => self.runs(&Data::<8> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+            _ => self.runs(&Data::<0> { x: &x, w: &w, n, d }, tol_abs, hamerly),
+        };
+        let inertias: Vec<f64> = runs.iter().map(|r| r.inertia).collect();
+        let best = runs
+            .into_iter()
+            .enumerate()
+            .min_by(|(i, a), (j, b)| a.inertia.total_cmp(&b.inertia).then(i.cmp(j)))
+            .map(|(_, r)| r)
+            .expect("n_init >= 1");
+        let mut counts = vec![0usize; self.k];
+        for &l in &best.labels {
+            counts[l as usize] += 1;
+        }
+        Ok(Fit {
+            centroids: Array2::from_shape_vec((self.k, d), best.centers).expect("k x d centroids"),
+            labels: best.labels,
+            inertia: best.inertia,
+            n_iter: best.n_iter,
+            converged: best.converged,
+            counts,
+            run_inertias: inertias,
+        })
+    }
+}
+
+impl KMeans {
+    /// Every restart, in parallel; restart `r` draws from stream `r` of the seed, so the
+    /// result does not depend on the number of threads.
+    fn runs<const D: usize>(&self, data: &Data<'_, D>, tol_abs: f64, hamerly: bool) -> Vec<Run> {
+        (0..self.n_init)
+            .into_par_iter()
+            .map(|run| {
+                let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
+                rng.set_stream(run as u64);
+                let centers = match self.init {
+                    Init::KMeansPlusPlus => kmeans_plusplus(data, self.k, &mut rng),
+                    Init::Random => random_init(data, self.k, &mut rng),
+                };
+                dispatch(data, centers, self.k, self.max_iter, tol_abs, hamerly)
+            })
+            .collect()
+    }
+}
+
+/// The result of [`KMeans::fit`]: the best restart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Fit {
+    /// `k × features` centroids.
+    pub centroids: Array2<f64>,
+    /// The cluster of every row (0-based, consistent with `centroids`).
+    pub labels: Vec<u32>,
+    /// Sum over rows of weight × squared distance to the own centroid (scikit-learn's
+    /// `inertia_`).
+    pub inertia: f64,
+    /// Iterations of the best restart.
+    pub n_iter: usize,
+    /// Whether the best restart stopped by the labels or the tolerance, not `max_iter`.
+    pub converged: bool,
+    /// Rows per cluster (of the best restart, from its final labels).
+    pub counts: Vec<usize>,
+    /// Inertia of every restart, in restart order.
+    pub run_inertias: Vec<f64>,
+}
+
+impl Fit {
+    /// The cluster of each row of `data`: its nearest centroid (lowest index on ties).
+    ///
+    /// # Errors
+    /// [`Error::FeatureMismatch`] when the column count differs; [`Error::NotFinite`].
+    pub fn predict(&self, data: ArrayView2<'_, f64>) -> Result<Vec<u32>, Error> {
+        predict(self.centroids.view(), data)
+    }
+}
+
+/// Nearest-centroid labels.
+pub(crate) fn predict(
+    centroids: ArrayView2<'_, f64>,
+    data: ArrayView2<'_, f64>,
+) -> Result<Vec<u32>, Error> {
+    let d = centroids.ncols();
+    if data.ncols() != d {
+        return Err(Error::FeatureMismatch {
+            expected: format!("{d} columns"),
+            found: format!("{} columns", data.ncols()),
+        });
+    }
+    let c: Vec<f64> = centroids.iter().copied().collect();
+    let mut out = Vec::with_capacity(data.nrows());
+    let mut row = vec![0.0; d];
+    for (i, r) in data.rows().into_iter().enumerate() {
+        for (j, v) in r.iter().enumerate() {
+            if !v.is_finite() {
+                return Err(Error::NotFinite { row: i, column: format!("#{j}"), value: *v });
+            }
+            row[j] = *v;
+        }
+        out.push(nearest(&row, &c, d).0 as u32);
+    }
+    Ok(out)
+}
+
+/// Row-major data; `D` is the number of features when it is a compile-time constant
+/// (1 to 8: distance loops unrolled), 0 when it is only known at run time.
+pub(crate) struct Data<'a, const D: usize> {
+    pub(crate) x: &'a [f64],
+    pub(crate) w: &'a [f64],
+    pub(crate) n: usize,
+    pub(crate) d: usize,
+}
+
+impl<const D: usize> Data<'_, D> {
+    #[inline(always)]
+    pub(crate) fn d(&self) -> usize {
+        if D == 0 { self.d } else { D }
+    }
+
+    #[inline(always)]
+    pub(crate) fn row(&self, i: usize) -> &[f64] {
+        let d = self.d();
+        &self.x[i * d..(i + 1) * d]
+    }
+}
+
+pub(crate) struct Run {
+    centers: Vec<f64>,
+    labels: Vec<u32>,
+    inertia: f64,
+    n_iter: usize,
+    converged: bool,
+}
+
+fn mean_variance(x: &[f64], w: &[f64], d: usize) -> f64 {
+    let wsum: f64 = w.iter().sum();
+    let mut total = 0.0;
+    for j in 0..d {
+        let mean = x.iter().skip(j).step_by(d).zip(w).map(|(v, w)| v * w).sum::<f64>() / wsum;
+        let var = x
+            .iter()
+            .skip(j)
+            .step_by(d)
+            .zip(w)
+            .map(|(v, w)| w * (v - mean) * (v - mean))
+            .sum::<f64>()
+            / wsum;
+        total += var;
+    }
+    total / d as f64
+}
+
+/// Squared Euclidean distance.
+#[inline(always)]
+pub(crate) fn dist2(a: &[f64], b: &[f64]) -> f64 {
+    let mut s = 0.0;
+    for (x, y) in a.iter().zip(b) {
+        let t = x - y;
+        s += t * t;
+    }
+    s
+}
+
+/// The nearest centroid and its squared distance (lowest index on ties).
+#[inline(always)]
+pub(crate) fn nearest(x: &[f64], centers: &[f64], d: usize) -> (usize, f64) {
+    let mut best = (0, f64::INFINITY);
+    for (j, c) in centers.chunks_exact(d).enumerate() {
+        let dd = dist2(x, c);
+        if dd < best.1 {
+            best = (j, dd);
+        }
+    }
+    best
+}
+
+fn weighted_index(cumulative: &[f64], r: f64) -> usize {
+    cumulative.partition_point(|&c| c <= r).min(cumulative.len() - 1)
+}
+
+/// scikit-learn's greedy k-means++.
+pub(crate) fn kmeans_plusplus<const D: usize>(
+    data: &Data<'_, D>,
+    k: usize,
+    rng: &mut ChaCha8Rng,
+) -> Vec<f64> {
+    let (n, d) = (data.n, data.d());
+    let mut centers = Vec::with_capacity(k * d);
+    let mut cum = vec![0.0; n];
+    let mut acc = 0.0;
+    for (c, w) in cum.iter_mut().zip(data.w) {
+        acc += w;
+        *c = acc;
+    }
+    let first = weighted_index(&cum, rng.random::<f64>() * acc);
+    centers.extend_from_slice(data.row(first));
+    let mut closest: Vec<f64> = (0..n).map(|i| dist2(data.row(i), data.row(first))).collect();
+    let mut pot: f64 = closest.iter().zip(data.w).map(|(c, w)| c * w).sum();
+    let trials = 2 + (k as f64).ln() as usize;
+    let mut cand = vec![0.0; n];
+    let mut best_buf = vec![0.0; n];
+    for _ in 1..k {
+        let mut acc = 0.0;
+        for ((c, dd), w) in cum.iter_mut().zip(&closest).zip(data.w) {
+            acc += dd * w;
+            *c = acc;
+        }
+        let mut best: Option<(f64, usize)> = None;
+        for _ in 0..trials {
+            let id = weighted_index(&cum, rng.random::<f64>() * pot);
+            let c = data.row(id);
+            let mut p = 0.0;
+            for (i, (slot, old)) in cand.iter_mut().zip(&closest).enumerate() {
+                let v = dist2(data.row(i), c).min(*old);
+                *slot = v;
+                p += v * data.w[i];
+            }
+            if best.is_none_or(|(bp, _)| p < bp) {
+                best = Some((p, id));
+                std::mem::swap(&mut cand, &mut best_buf);
+            }
+        }
+        let (p, id) = best.expect("at least 2 trials");
+        pot = p;
+        std::mem::swap(&mut closest, &mut best_buf);
+        centers.extend_from_slice(data.row(id));
+    }
+    centers
+}
+
+/// `k` distinct rows drawn with probability ∝ weight (zero-weight rows only when needed).
+fn random_init<const D: usize>(data: &Data<'_, D>, k: usize, rng: &mut ChaCha8Rng) -> Vec<f64> {
+    let mut w = data.w.to_vec();
+    let mut used = vec![false; data.n];
+    let mut centers = Vec::with_capacity(k * data.d());
+    for _ in 0..k {
+        let total: f64 = w.iter().sum();
+        let i = if total > 0.0 {
+            let mut r = rng.random::<f64>() * total;
+            let mut pick = None;
+            for (j, v) in w.iter().enumerate() {
+                if *v > 0.0 {
+                    pick = Some(j);
+                    if r < *v {
+                        break;
+                    }
+                    r -= v;
+                }
+            }
+            pick.expect("a positive weight")
+        } else {
+            // Only zero-weight rows are left: take the first unused one.
+            used.iter().position(|u| !u).expect("k <= rows")
+        };
+        used[i] = true;
+        w[i] = 0.0;
+        centers.extend_from_slice(data.row(i));
+    }
+    centers
+}
+
+fn dispatch<const D: usize>(
+    data: &Data<'_, D>,
+    centers: Vec<f64>,
+    k: usize,
+    max_iter: usize,
+    tol: f64,
+    hamerly: bool,
+) -> Run {
+    if hamerly {
+        crate::hamerly::run(data, centers, k, max_iter, tol)
+    } else {
+        lloyd(data, centers, k, max_iter, tol)
+    }
+}
+
+/// Weighted sums per cluster → means; empty clusters get the farthest points.
+/// Returns the new centers and the sum of squared centre shifts.
+pub(crate) fn update_centers<const D: usize>(
+    data: &Data<'_, D>,
+    labels: &[u32],
+    old: &[f64],
+    k: usize,
+    far: impl Fn(usize) -> f64,
+) -> (Vec<f64>, f64) {
+    let d = data.d();
+    let mut sums = vec![0.0; k * d];
+    let mut wsum = vec![0.0; k];
+    for (i, &l) in labels.iter().enumerate() {
+        let l = l as usize;
+        let w = data.w[i];
+        wsum[l] += w;
+        for (s, v) in sums[l * d..(l + 1) * d].iter_mut().zip(data.row(i)) {
+            *s += v * w;
+        }
+    }
+    let empty: Vec<usize> = (0..k).filter(|&j| wsum[j] == 0.0).collect();
+    if !empty.is_empty() {
+        // scikit-learn: the points farthest from their (old) centre move to the empty
+        // clusters, farthest first (ties: lower row).
+        let mut order: Vec<usize> = (0..data.n).collect();
+        let dist: Vec<f64> = (0..data.n).map(&far).collect();
+        let m = empty.len().min(data.n);
+        order.select_nth_unstable_by(m - 1, |&a, &b| dist[b].total_cmp(&dist[a]).then(a.cmp(&b)));
+        order.truncate(m);
+        order.sort_by(|&a, &b| dist[b].total_cmp(&dist[a]).then(a.cmp(&b)));
+        for (&j, &i) in empty.iter().zip(&order) {
+            let w = data.w[i];
+            let from = labels[i] as usize;
+            for (t, v) in data.row(i).iter().enumerate() {
+                sums[from * d + t] -= v * w;
+                sums[j * d + t] = v * w;
+            }
+            wsum[j] = w;
+            wsum[from] -= w;
+        }
+    }
+    let mut shift = 0.0;
+    let mut new = vec![0.0; k * d];
+    for j in 0..k {
+        for t in 0..d {
+            new[j * d + t] = if wsum[j] > 0.0 { sums[j * d + t] / wsum[j] } else { old[j * d + t] };
+        }
+        shift += dist2(&new[j * d..(j + 1) * d], &old[j * d..(j + 1) * d]);
+    }
+    (new, shift)
+}
+
+pub(crate) fn inertia<const D: usize>(data: &Data<'_, D>, centers: &[f64], labels: &[u32]) -> f64 {
+    let d = data.d();
+    labels
+        .iter()
+        .enumerate()
+        .map(|(i, &l)| {
+            data.w[i] * dist2(data.row(i), &centers[l as usize * d..(l as usize + 1) * d])
+        })
+        .sum()
+}
+
+fn lloyd<const D: usize>(
+    data: &Data<'_, D>,
+    mut centers: Vec<f64>,
+    k: usize,
+    max_iter: usize,
+    tol: f64,
+) -> Run {
+    let (n, d) = (data.n, data.d());
+    let mut labels = vec![u32::MAX; n];
+    let mut old_labels = vec![u32::MAX; n];
+    let mut strict = false;
+    let mut converged = false;
+    let mut iters = 0;
+    for _ in 0..max_iter {
+        iters += 1;
+        let mut dists = vec![0.0; n];
+        for i in 0..n {
+            let (j, dd) = nearest(data.row(i), &centers, d);
+            labels[i] = j as u32;
+            dists[i] = dd;
+        }
+        let (new, shift) = update_centers(data, &labels, &centers, k, |i| dists[i]);
+        centers = new;
+        if labels == old_labels {
+            strict = true;
+            converged = true;
+            break;
+        }
+        if shift <= tol {
+            converged = true;
+            break;
+        }
+        old_labels.copy_from_slice(&labels);
+    }
+    if !strict {
+        for (i, l) in labels.iter_mut().enumerate() {
+            *l = nearest(data.row(i), &centers, d).0 as u32;
+        }
+    }
+    let inertia = inertia(data, &centers, &labels);
+    Run { centers, labels, inertia, n_iter: iters, converged }
+}
+
+pub(crate) fn run_result(
+    centers: Vec<f64>,
+    labels: Vec<u32>,
+    inertia: f64,
+    n_iter: usize,
+    converged: bool,
+) -> Run {
+    Run { centers, labels, inertia, n_iter, converged }
+}
+
+/// Runs Lloyd and Hamerly from the same start; for tests of exactness.
+#[doc(hidden)]
+pub fn compare_from_start(
+    data: ArrayView2<'_, f64>,
+    start: ArrayView2<'_, f64>,
+    max_iter: usize,
+    tol: f64,
+) -> [(Vec<u32>, f64, usize); 2] {
+    let (n, d) = data.dim();
+    let x: Vec<f64> = data.iter().copied().collect();
+    let w = vec![1.0; n];
+    let data = Data::<0> { x: &x, w: &w, n, d };
+    let c: Vec<f64> = start.iter().copied().collect();
+    let k = start.nrows();
+    let a = lloyd(&data, c.clone(), k, max_iter, tol);
+    let b = crate::hamerly::run(&data, c, k, max_iter, tol);
+    [(a.labels, a.inertia, a.n_iter), (b.labels, b.inertia, b.n_iter)]
+}

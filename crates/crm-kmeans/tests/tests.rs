@@ -1,0 +1,3 @@
+//! Integration tests of crm-kmeans.
+
+mod exact;
