@@ -1,3 +1,4 @@
 //! Integration tests of crm-kmeans.
 
 mod exact;
+mod sklearn;

@@ -208,6 +208,7 @@ def reference_for(name, raw_header, raw, log1p):
         e["sklearn_best_of_50"] = min(b50)
         e["best_of_50_random_state"] = BEST_OF_SEEDS[int(np.argmin(b50))]
         e["best_of_50_worst"] = max(b50)
+        e["median_of_50"] = float(np.median(b50))
         if k in METRIC_KS:
             labels = best.labels_.astype(np.int64)
             fname = "%s_labels_k%d.csv" % (name, k)
