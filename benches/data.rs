@@ -184,3 +184,22 @@ pub(crate) fn transactions(lines: usize, customers: usize, seed: u64) -> Vec<TxL
     out.sort_by_key(|t| t.date);
     out
 }
+
+/// `n` points in 3-D around 8 centres (uniform in -10..10, as make_blobs), spread 1.0 per
+/// coordinate (sum of uniforms, close to Gaussian).
+pub(crate) fn blobs(n: usize, seed: u64) -> ndarray::Array2<f64> {
+    let mut rng = Rng::new(seed);
+    let mut unit = || (rng.next() >> 11) as f64 / (1u64 << 53) as f64;
+    let centres: Vec<[f64; 3]> = (0..8)
+        .map(|_| [unit() * 20.0 - 10.0, unit() * 20.0 - 10.0, unit() * 20.0 - 10.0])
+        .collect();
+    let mut v = Vec::with_capacity(n * 3);
+    for i in 0..n {
+        let c = centres[i % 8];
+        for x in c {
+            // Sum of 4 uniforms: variance 4/12, scaled to 1.
+            v.push(x + (unit() + unit() + unit() + unit() - 2.0) * 1.732_050_8);
+        }
+    }
+    ndarray::Array2::from_shape_vec((n, 3), v).expect("n x 3")
+}

@@ -8,7 +8,7 @@
 //! algorithm from the same start; with 3 features and tens of iterations most points are
 //! skipped in all but the first few iterations.
 
-use crate::kmeans::{Data, Run as RunResult, dist2, inertia, run_result, update_centers};
+use crate::kmeans::{Data, Run as RunResult, Start, dist2, inertia, run_result, update_centers};
 
 /// Relative slack on the skip test, so that rounding in the bounds never skips a point
 /// Lloyd would move.
@@ -38,6 +38,17 @@ struct Bounds {
 
 impl Bounds {
     fn full<const D: usize>(data: &Data<'_, D>, centers: &[f64]) -> Bounds {
+        Bounds::full_scan(data, centers)
+    }
+
+    /// Bounds from an exact assignment (nearest, its squared distance, the second's).
+    fn from_assignment(labels: Vec<u32>, d1: Vec<f64>, d2: Vec<f64>) -> Bounds {
+        let upper = d1.into_iter().map(f64::sqrt).collect();
+        let lower = d2.into_iter().map(f64::sqrt).collect();
+        Bounds { labels, upper, lower }
+    }
+
+    fn full_scan<const D: usize>(data: &Data<'_, D>, centers: &[f64]) -> Bounds {
         let n = data.n;
         let mut b = Bounds { labels: vec![0; n], upper: vec![0.0; n], lower: vec![0.0; n] };
         for i in 0..n {
@@ -110,13 +121,17 @@ impl Bounds {
 
 pub(crate) fn run<const D: usize>(
     data: &Data<'_, D>,
-    mut centers: Vec<f64>,
+    start: Start,
     k: usize,
     max_iter: usize,
     tol: f64,
 ) -> RunResult {
     let d = data.d();
-    let mut bounds = Bounds::full(data, &centers);
+    let mut centers = start.centers;
+    let mut bounds = match start.assignment {
+        Some((labels, d1, d2)) => Bounds::from_assignment(labels, d1, d2),
+        None => Bounds::full(data, &centers),
+    };
     let mut strict = false;
     let mut converged = false;
     let mut iters = 0;

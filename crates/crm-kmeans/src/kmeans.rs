@@ -162,7 +162,11 @@ impl KMeans {
         if !(self.tol >= 0.0 && self.tol.is_finite()) {
             return Err(Error::Parameter { name: "tol", message: format!("{} < 0", self.tol) });
         }
-        let x: Vec<f64> = data.iter().copied().collect(); // row-major
+        // Row-major data: borrowed when the array already is, copied otherwise.
+        let x: std::borrow::Cow<'_, [f64]> = match data.as_slice() {
+            Some(s) => std::borrow::Cow::Borrowed(s),
+            None => std::borrow::Cow::Owned(data.iter().copied().collect()),
+        };
         if let Some(p) = x.iter().position(|v| !v.is_finite()) {
             return Err(Error::NotFinite {
                 row: p / d,
@@ -237,11 +241,13 @@ impl KMeans {
             .map(|run| {
                 let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
                 rng.set_stream(run as u64);
-                let centers = match self.init {
+                let start = match self.init {
                     Init::KMeansPlusPlus => kmeans_plusplus(data, self.k, &mut rng),
-                    Init::Random => random_init(data, self.k, &mut rng),
+                    Init::Random => {
+                        Start { centers: random_init(data, self.k, &mut rng), assignment: None }
+                    }
                 };
-                dispatch(data, centers, self.k, self.max_iter, tol_abs, hamerly)
+                dispatch(data, start, self.k, self.max_iter, tol_abs, hamerly)
             })
             .collect()
     }
@@ -334,30 +340,34 @@ pub(crate) struct Run {
     converged: bool,
 }
 
+/// The mean over features of the weighted variance (two passes, for accuracy).
 fn mean_variance(x: &[f64], w: &[f64], d: usize) -> f64 {
     let wsum: f64 = w.iter().sum();
-    let mut total = 0.0;
-    for j in 0..d {
-        let mean = x.iter().skip(j).step_by(d).zip(w).map(|(v, w)| v * w).sum::<f64>() / wsum;
-        let var = x
-            .iter()
-            .skip(j)
-            .step_by(d)
-            .zip(w)
-            .map(|(v, w)| w * (v - mean) * (v - mean))
-            .sum::<f64>()
-            / wsum;
-        total += var;
+    let mut mean = vec![0.0; d];
+    for (row, &wi) in x.chunks_exact(d).zip(w) {
+        for (m, v) in mean.iter_mut().zip(row) {
+            *m += v * wi;
+        }
     }
-    total / d as f64
+    mean.iter_mut().for_each(|m| *m /= wsum);
+    let mut var = vec![0.0; d];
+    for (row, &wi) in x.chunks_exact(d).zip(w) {
+        for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
+            *s += wi * (v - m) * (v - m);
+        }
+    }
+    var.iter().sum::<f64>() / wsum / d as f64
 }
 
 /// Squared Euclidean distance.
 #[inline(always)]
 pub(crate) fn dist2(a: &[f64], b: &[f64]) -> f64 {
+    // `a` is a row whose length is a compile-time constant in the specialised kernels:
+    // re-slicing `b` to it lets the loop unroll with one bounds check.
+    let b = &b[..a.len()];
     let mut s = 0.0;
-    for (x, y) in a.iter().zip(b) {
-        let t = x - y;
+    for i in 0..a.len() {
+        let t = a[i] - b[i];
         s += t * t;
     }
     s
@@ -376,58 +386,141 @@ pub(crate) fn nearest(x: &[f64], centers: &[f64], d: usize) -> (usize, f64) {
     best
 }
 
-fn weighted_index(cumulative: &[f64], r: f64) -> usize {
-    cumulative.partition_point(|&c| c <= r).min(cumulative.len() - 1)
+/// scikit-learn's greedy k-means++.
+/// Initial centroids, with the assignment to them when the initialisation computed it on
+/// the way (k-means++ does): the first iteration then skips its assignment step.
+pub(crate) struct Start {
+    pub(crate) centers: Vec<f64>,
+    /// Per row: nearest centroid (lowest index on ties), squared distance to it and to the
+    /// second nearest, exactly as a full assignment computes them.
+    pub(crate) assignment: Option<(Vec<u32>, Vec<f64>, Vec<f64>)>,
 }
 
-/// scikit-learn's greedy k-means++.
+/// scikit-learn's greedy k-means++. All candidates of a step are scored in one pass over
+/// the data; the nearest and second-nearest chosen centroid of every row are kept up to
+/// date, which is the first assignment of Lloyd and the bounds of Hamerly.
 pub(crate) fn kmeans_plusplus<const D: usize>(
     data: &Data<'_, D>,
     k: usize,
     rng: &mut ChaCha8Rng,
-) -> Vec<f64> {
+) -> Start {
     let (n, d) = (data.n, data.d());
     let mut centers = Vec::with_capacity(k * d);
-    let mut cum = vec![0.0; n];
-    let mut acc = 0.0;
-    for (c, w) in cum.iter_mut().zip(data.w) {
-        acc += w;
-        *c = acc;
-    }
-    let first = weighted_index(&cum, rng.random::<f64>() * acc);
-    centers.extend_from_slice(data.row(first));
-    let mut closest: Vec<f64> = (0..n).map(|i| dist2(data.row(i), data.row(first))).collect();
-    let mut pot: f64 = closest.iter().zip(data.w).map(|(c, w)| c * w).sum();
+    let total: f64 = data.w.iter().sum();
+    let mut first = [(rng.random::<f64>() * total, 0usize)];
+    let mut ids = [0usize];
+    resolve(data.w.iter().copied(), &mut first, &mut ids);
+    let chosen = data.row(ids[0]);
+    centers.extend_from_slice(chosen);
+    let mut labels = vec![0u32; n];
+    let mut d1: Vec<f64> = data.x.chunks_exact(d).map(|x| dist2(x, chosen)).collect();
+    let mut d2 = vec![f64::INFINITY; n];
+    let mut pot: f64 = d1.iter().zip(data.w).map(|(c, w)| c * w).sum();
     let trials = 2 + (k as f64).ln() as usize;
-    let mut cand = vec![0.0; n];
-    let mut best_buf = vec![0.0; n];
-    for _ in 1..k {
-        let mut acc = 0.0;
-        for ((c, dd), w) in cum.iter_mut().zip(&closest).zip(data.w) {
-            acc += dd * w;
-            *c = acc;
+    let mut ids = vec![0usize; trials];
+    let mut targets: Vec<(f64, usize)> = Vec::with_capacity(trials);
+    let draw = |rng: &mut ChaCha8Rng, pot: f64, targets: &mut Vec<(f64, usize)>| {
+        targets.clear();
+        targets.extend((0..trials).map(|t| (rng.random::<f64>() * pot, t)));
+        targets.sort_by(|a, b| a.0.total_cmp(&b.0));
+    };
+    draw(rng, pot, &mut targets);
+    resolve(d1.iter().zip(data.w).map(|(v, w)| v * w), &mut targets, &mut ids);
+    let mut cand = vec![0.0; trials * d];
+    let mut pots = vec![0.0; trials];
+    for c in 1..k {
+        for (t, &id) in ids.iter().enumerate() {
+            cand[t * d..(t + 1) * d].copy_from_slice(data.row(id));
         }
-        let mut best: Option<(f64, usize)> = None;
-        for _ in 0..trials {
-            let id = weighted_index(&cum, rng.random::<f64>() * pot);
-            let c = data.row(id);
-            let mut p = 0.0;
-            for (i, (slot, old)) in cand.iter_mut().zip(&closest).enumerate() {
-                let v = dist2(data.row(i), c).min(*old);
-                *slot = v;
-                p += v * data.w[i];
+        // The potential of every candidate: four candidates per pass over the data, with
+        // their sums in registers.
+        for group in (0..trials).step_by(4) {
+            // Candidates transposed (feature-major), so the four distances of a row are
+            // computed lane-wise (one SIMD vector on AVX2).
+            let ct: Vec<[f64; 4]> = (0..d)
+                .map(|f| {
+                    std::array::from_fn(|g| {
+                        let t = (group + g).min(trials - 1);
+                        cand[t * d + f]
+                    })
+                })
+                .collect();
+            let mut acc = [0.0f64; 4];
+            for ((x, &old), &w) in data.x.chunks_exact(d).zip(&d1).zip(data.w) {
+                let mut s = [0.0f64; 4];
+                for (xf, cf) in x.iter().zip(&ct) {
+                    for g in 0..4 {
+                        let u = xf - cf[g];
+                        s[g] += u * u;
+                    }
+                }
+                for g in 0..4 {
+                    acc[g] += s[g].min(old) * w;
+                }
             }
-            if best.is_none_or(|(bp, _)| p < bp) {
-                best = Some((p, id));
-                std::mem::swap(&mut cand, &mut best_buf);
+            for g in 0..4 {
+                if group + g < trials {
+                    pots[group + g] = acc[g];
+                }
             }
         }
-        let (p, id) = best.expect("at least 2 trials");
-        pot = p;
-        std::mem::swap(&mut closest, &mut best_buf);
-        centers.extend_from_slice(data.row(id));
+        // numpy's argmin: the first of equal potentials.
+        let best = (0..trials).fold(0, |b, t| if pots[t] < pots[b] { t } else { b });
+        pot = pots[best];
+        let chosen: Vec<f64> = data.row(ids[best]).to_vec();
+        centers.extend_from_slice(&chosen);
+        // One pass: the new nearest / second-nearest of every row, and (the potential being
+        // known) the candidates of the next step sampled from the running sum, which adds
+        // the same terms in the same order as the potential did.
+        let next = c + 1 < k;
+        if next {
+            draw(rng, pot, &mut targets);
+        }
+        let (mut running, mut slot) = (0.0, 0);
+        for (i, x) in data.x.chunks_exact(d).enumerate() {
+            let v = dist2(x, &chosen);
+            if v < d1[i] {
+                d2[i] = d1[i];
+                d1[i] = v;
+                labels[i] = c as u32;
+            } else if v < d2[i] {
+                d2[i] = v;
+            }
+            if next && slot < targets.len() {
+                running += d1[i] * data.w[i];
+                while slot < targets.len() && targets[slot].0 <= running {
+                    ids[targets[slot].1] = i;
+                    slot += 1;
+                }
+            }
+        }
+        // Rounding can leave a target past the end: numpy clips to the last row.
+        for t in &targets[slot.min(targets.len())..] {
+            ids[t.1] = n - 1;
+        }
     }
-    centers
+    Start { centers, assignment: Some((labels, d1, d2)) }
+}
+
+/// numpy's `searchsorted(cumsum(values), target)` for sorted `(target, slot)` pairs in one
+/// pass: `ids[slot]` = the first index whose running sum reaches the target (the last
+/// index when rounding leaves a target beyond the total).
+fn resolve(values: impl Iterator<Item = f64>, targets: &mut [(f64, usize)], ids: &mut [usize]) {
+    let (mut running, mut slot, mut last) = (0.0, 0, 0);
+    for (i, v) in values.enumerate() {
+        running += v;
+        last = i;
+        while slot < targets.len() && targets[slot].0 <= running {
+            ids[targets[slot].1] = i;
+            slot += 1;
+        }
+        if slot == targets.len() {
+            return;
+        }
+    }
+    for t in &targets[slot..] {
+        ids[t.1] = last;
+    }
 }
 
 /// `k` distinct rows drawn with probability ∝ weight (zero-weight rows only when needed).
@@ -463,16 +556,16 @@ fn random_init<const D: usize>(data: &Data<'_, D>, k: usize, rng: &mut ChaCha8Rn
 
 fn dispatch<const D: usize>(
     data: &Data<'_, D>,
-    centers: Vec<f64>,
+    start: Start,
     k: usize,
     max_iter: usize,
     tol: f64,
     hamerly: bool,
 ) -> Run {
     if hamerly {
-        crate::hamerly::run(data, centers, k, max_iter, tol)
+        crate::hamerly::run(data, start, k, max_iter, tol)
     } else {
-        lloyd(data, centers, k, max_iter, tol)
+        lloyd(data, start, k, max_iter, tol)
     }
 }
 
@@ -541,24 +634,31 @@ pub(crate) fn inertia<const D: usize>(data: &Data<'_, D>, centers: &[f64], label
 
 fn lloyd<const D: usize>(
     data: &Data<'_, D>,
-    mut centers: Vec<f64>,
+    start: Start,
     k: usize,
     max_iter: usize,
     tol: f64,
 ) -> Run {
     let (n, d) = (data.n, data.d());
+    let mut centers = start.centers;
     let mut labels = vec![u32::MAX; n];
     let mut old_labels = vec![u32::MAX; n];
     let mut strict = false;
     let mut converged = false;
     let mut iters = 0;
+    let mut given = start.assignment;
+    let mut dists = vec![0.0; n];
     for _ in 0..max_iter {
         iters += 1;
-        let mut dists = vec![0.0; n];
-        for i in 0..n {
-            let (j, dd) = nearest(data.row(i), &centers, d);
-            labels[i] = j as u32;
-            dists[i] = dd;
+        if let Some((l, d1, _)) = given.take() {
+            labels = l;
+            dists = d1;
+        } else {
+            for i in 0..n {
+                let (j, dd) = nearest(data.row(i), &centers, d);
+                labels[i] = j as u32;
+                dists[i] = dd;
+            }
         }
         let (new, shift) = update_centers(data, &labels, &centers, k, |i| dists[i]);
         centers = new;
@@ -606,7 +706,7 @@ pub fn compare_from_start(
     let data = Data::<0> { x: &x, w: &w, n, d };
     let c: Vec<f64> = start.iter().copied().collect();
     let k = start.nrows();
-    let a = lloyd(&data, c.clone(), k, max_iter, tol);
-    let b = crate::hamerly::run(&data, c, k, max_iter, tol);
+    let a = lloyd(&data, Start { centers: c.clone(), assignment: None }, k, max_iter, tol);
+    let b = crate::hamerly::run(&data, Start { centers: c, assignment: None }, k, max_iter, tol);
     [(a.labels, a.inertia, a.n_iter), (b.labels, b.inertia, b.n_iter)]
 }

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Checks that two RFM outputs agree (rfm.sh: `crm rfm` against rfm_pandas.py).
+
+Usage: check_rfm.py A.csv B.csv [--show N]
+
+Both files must have the columns customer_id, recency_days, frequency, monetary, r_score,
+f_score, m_score, rfm_score, segment, first_purchase, last_purchase (in that order; extra
+columns are reported and ignored), one row per customer, sorted by customer_id. Checked:
+the same customers in the same order; the integer columns and the segment exactly; monetary
+within 0.005; first/last purchase equal as YYYY-MM-DD dates. Prints a summary and the first
+N (default 5) differences of each column; exits 1 on any difference.
+"""
+
+import argparse
+import sys
+
+import numpy as np
+import pandas as pd
+
+COLUMNS = [
+    "customer_id", "recency_days", "frequency", "monetary", "r_score", "f_score", "m_score",
+    "rfm_score", "segment", "first_purchase", "last_purchase",
+]
+INTS = ["recency_days", "frequency", "r_score", "f_score", "m_score", "rfm_score"]
+DATES = ["first_purchase", "last_purchase"]
+MONEY_TOL = 0.005
+
+
+def load(path, problems):
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    cols = list(df.columns)
+    missing = [c for c in COLUMNS if c not in cols]
+    if missing:
+        problems.append(f"{path}: missing columns {missing} (has {cols})")
+        return None
+    extra = [c for c in cols if c not in COLUMNS]
+    if extra:
+        print(f"note: {path}: extra columns ignored: {extra}")
+    if [c for c in cols if c in COLUMNS] != COLUMNS:
+        problems.append(f"{path}: columns out of order: {cols}")
+    ids = df["customer_id"]
+    if ids.duplicated().any():
+        problems.append(f"{path}: {int(ids.duplicated().sum())} duplicate customer_id rows, "
+                        f"e.g. {ids[ids.duplicated()].iloc[0]!r}")
+    if not (ids.to_numpy()[:-1] <= ids.to_numpy()[1:]).all():
+        problems.append(f"{path}: rows not sorted by customer_id")
+    return df[COLUMNS]
+
+
+def show(label, mask, a, b, col, n):
+    idx = np.flatnonzero(mask)
+    print(f"  {label}: {len(idx)} rows differ, first {min(n, len(idx))}:")
+    for i in idx[:n]:
+        print(f"    {a['customer_id'].iat[i]}: A={a[col].iat[i]!r} B={b[col].iat[i]!r}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("a")
+    ap.add_argument("b")
+    ap.add_argument("--show", type=int, default=5)
+    args = ap.parse_args()
+
+    problems = []
+    a = load(args.a, problems)
+    b = load(args.b, problems)
+    if a is None or b is None:
+        for p in problems:
+            print("MISMATCH:", p)
+        return 1
+    print(f"A {args.a}: {len(a)} customers; B {args.b}: {len(b)} customers")
+
+    # Compare customer by customer, whatever the row order (the order is checked above).
+    a = a.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    b = b.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    ids_a, ids_b = a["customer_id"], b["customer_id"]
+    if len(ids_a) != len(ids_b) or not (ids_a.to_numpy() == ids_b.to_numpy()).all():
+        set_a, set_b = set(ids_a), set(ids_b)
+        only_a, only_b = sorted(set_a - set_b), sorted(set_b - set_a)
+        if only_a or only_b:
+            problems.append(f"customers only in A: {len(only_a)} {only_a[:args.show]}; "
+                            f"only in B: {len(only_b)} {only_b[:args.show]}")
+        common = set_a & set_b
+        a = a[ids_a.isin(common)].reset_index(drop=True)
+        b = b[ids_b.isin(common)].reset_index(drop=True)
+
+    for col in INTS:
+        va = pd.to_numeric(a[col], errors="coerce")
+        vb = pd.to_numeric(b[col], errors="coerce")
+        bad = (va != vb) | va.isna() | vb.isna() | (va % 1 != 0) | (vb % 1 != 0)
+        if bad.any():
+            problems.append(f"{col}: {int(bad.sum())} rows differ")
+            show(col, bad.to_numpy(), a, b, col, args.show)
+
+    bad = (a["segment"] != b["segment"]).to_numpy()
+    if bad.any():
+        problems.append(f"segment: {int(bad.sum())} rows differ")
+        show("segment", bad, a, b, "segment", args.show)
+
+    va = pd.to_numeric(a["monetary"], errors="coerce").to_numpy()
+    vb = pd.to_numeric(b["monetary"], errors="coerce").to_numpy()
+    diff = np.abs(va - vb)
+    bad = ~(diff <= MONEY_TOL + 1e-9)  # NaN counts as a difference
+    if bad.any():
+        problems.append(f"monetary: {int(bad.sum())} rows differ by more than {MONEY_TOL}")
+        show("monetary", bad, a, b, "monetary", args.show)
+    max_diff = float(np.nanmax(diff)) if len(diff) else 0.0
+
+    for col in DATES:
+        da = pd.to_datetime(a[col], format="%Y-%m-%d", errors="coerce")
+        db = pd.to_datetime(b[col], format="%Y-%m-%d", errors="coerce")
+        bad = ((da != db) | da.isna() | db.isna()).to_numpy()
+        if bad.any():
+            problems.append(f"{col}: {int(bad.sum())} rows differ (or are not YYYY-MM-DD)")
+            show(col, bad, a, b, col, args.show)
+
+    if problems:
+        for p in problems:
+            print("MISMATCH:", p)
+        return 1
+    segments = a["segment"].value_counts()
+    print(f"OK: {len(a)} customers agree (integers, segments and dates exactly; monetary max "
+          f"|diff| {max_diff:.6f} <= {MONEY_TOL}); segments: "
+          + ", ".join(f"{k} {v}" for k, v in segments.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
