@@ -1,0 +1,163 @@
+//! Holiday-aware auto-debit notices: customers whose debit day falls on a non-working day
+//! in a month, with the previous working day the debit moves to.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, NaiveDate, Weekday};
+
+use crate::error::Error;
+
+/// Non-working days: weekends (configurable) and listed holidays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Calendar {
+    holidays: BTreeMap<NaiveDate, String>,
+    weekend: Vec<Weekday>,
+}
+
+impl Calendar {
+    /// A calendar with these holidays (date → name) and weekend days.
+    pub fn new(holidays: BTreeMap<NaiveDate, String>, weekend: Vec<Weekday>) -> Calendar {
+        Calendar { holidays, weekend }
+    }
+
+    /// Reads holidays from CSV text with a `date` column (`YYYY-MM-DD` or `DD/MM/YYYY`)
+    /// and an optional `name` column; Saturday and Sunday are weekend days.
+    ///
+    /// # Errors
+    /// [`Error::Malformed`] naming the line of a bad date or a missing `date` column.
+    pub fn from_csv(text: &str, source: &str) -> Result<Calendar, Error> {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let bad = |line: usize, message: String| Error::Malformed {
+            path: source.to_string(),
+            line,
+            message,
+        };
+        let header: Vec<String> = rdr
+            .headers()
+            .map_err(|e| bad(1, e.to_string()))?
+            .iter()
+            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
+            .collect();
+        let date_col = header
+            .iter()
+            .position(|h| h == "date" || h == "tanggal")
+            .ok_or_else(|| bad(1, "no `date` column".into()))?;
+        let name_col = header.iter().position(|h| h == "name" || h == "nama" || h == "keterangan");
+        let mut holidays = BTreeMap::new();
+        for (i, r) in rdr.records().enumerate() {
+            let r = r.map_err(|e| bad(i + 2, e.to_string()))?;
+            let text = r.get(date_col).unwrap_or("").trim();
+            if text.is_empty() {
+                continue;
+            }
+            let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
+                .map_err(|_| bad(i + 2, format!("{text:?} is not a date")))?;
+            let name = name_col.and_then(|c| r.get(c)).unwrap_or("").trim().to_string();
+            holidays.insert(d, if name.is_empty() { "holiday".into() } else { name });
+        }
+        Ok(Calendar::new(holidays, vec![Weekday::Sat, Weekday::Sun]))
+    }
+
+    /// Sets the weekend days.
+    pub fn weekend(mut self, days: Vec<Weekday>) -> Self {
+        self.weekend = days;
+        self
+    }
+
+    /// Why `date` is not a working day (`None`: it is one).
+    pub fn closed(&self, date: NaiveDate) -> Option<String> {
+        if let Some(name) = self.holidays.get(&date) {
+            return Some(name.clone());
+        }
+        self.weekend.contains(&date.weekday()).then(|| format!("{:?}", date.weekday()))
+    }
+
+    /// The working day on or before `date`.
+    ///
+    /// # Panics
+    /// If every day of a whole year before `date` is closed (a calendar error).
+    pub fn on_or_before(&self, date: NaiveDate) -> NaiveDate {
+        let mut d = date;
+        for _ in 0..366 {
+            if self.closed(d).is_none() {
+                return d;
+            }
+            d = d.pred_opt().expect("dates far from the calendar's limits");
+        }
+        panic!("no working day in the year before {date}");
+    }
+}
+
+/// One notice: the debit scheduled on a closed day moves earlier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DebitNotice {
+    /// The customer's row in the caller's file.
+    pub row: u64,
+    /// The day of month the customer chose.
+    pub debit_day: u32,
+    /// The scheduled date in the month (the month's last day when the month is shorter).
+    pub scheduled: NaiveDate,
+    /// The working day it moves to (may be in the previous month).
+    pub moved_to: NaiveDate,
+    /// Why the scheduled date is closed (holiday name or weekday).
+    pub reason: String,
+}
+
+/// Rows whose debit day could not be used: `(row, reason)`.
+pub type DebitRejects = Vec<(u64, String)>;
+
+/// The notices of a month: one per customer whose debit date is closed. Rows with a day
+/// outside 1..=31 are returned as rejects `(row, reason)`.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use std::collections::BTreeMap;
+/// use crm_mail::{Calendar, autodebit_notices};
+/// let natal = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap();
+/// let cal = Calendar::new(BTreeMap::from([(natal, "Natal".to_string())]), vec![chrono::Weekday::Sat, chrono::Weekday::Sun]);
+/// let (notices, rejects) = autodebit_notices([(2, 25), (3, 26), (4, 10), (5, 40)], 2026, 12, &cal)?;
+/// assert_eq!(notices.len(), 2); // the 25th (Natal, a Friday) and the 26th (a Saturday)
+/// assert_eq!(notices[0].moved_to.to_string(), "2026-12-24");
+/// assert_eq!(notices[1].moved_to.to_string(), "2026-12-24");
+/// assert_eq!(rejects, [(5, "debit day 40 is not 1-31".to_string())]);
+/// # Ok::<(), crm_mail::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::Option`] for a month outside 1..=12.
+pub fn autodebit_notices(
+    customers: impl IntoIterator<Item = (u64, u32)>,
+    year: i32,
+    month: u32,
+    calendar: &Calendar,
+) -> Result<(Vec<DebitNotice>, DebitRejects), Error> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)
+        .ok_or_else(|| Error::Option { name: "month", message: format!("{year}-{month:02}") })?;
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }
+    .expect("valid month");
+    let last_day = (next - first).num_days() as u32;
+    let mut notices = Vec::new();
+    let mut rejects = Vec::new();
+    for (row, day) in customers {
+        if !(1..=31).contains(&day) {
+            rejects.push((row, format!("debit day {day} is not 1-31")));
+            continue;
+        }
+        let scheduled = first.with_day(day.min(last_day)).expect("day within the month");
+        if let Some(reason) = calendar.closed(scheduled) {
+            notices.push(DebitNotice {
+                row,
+                debit_day: day,
+                scheduled,
+                moved_to: calendar.on_or_before(scheduled),
+                reason,
+            });
+        }
+    }
+    Ok((notices, rejects))
+}

@@ -1,0 +1,241 @@
+//! The branch directory: who receives each branch's leads, and what is wrong with it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::address::{AddressPolicy, AddressProblem, mask_email};
+
+/// One directory row as the caller read it (e.g. with crm-excel).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DirectoryRow {
+    /// The row number in the caller's file, for reports.
+    pub row: u64,
+    /// The branch (matched to the data's branch values, ignoring case and spaces).
+    pub branch: String,
+    /// A recipient address (empty for a row that only carries cc).
+    pub email: String,
+    /// An optional copy recipient.
+    pub cc: String,
+    /// The branch's area (region), for templates.
+    pub area: String,
+}
+
+/// One branch's recipients.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Recipients {
+    /// The branch name as written in the directory.
+    pub branch: String,
+    /// The area, if given.
+    pub area: String,
+    /// Valid "To" addresses, in directory order, without duplicates.
+    pub to: Vec<String>,
+    /// Valid "Cc" addresses.
+    pub cc: Vec<String>,
+}
+
+/// Something wrong with the directory or its coverage of the data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Problem {
+    /// A branch in the data has no directory entry: its leads cannot be sent.
+    NoEntry {
+        /// The branch.
+        branch: String,
+    },
+    /// A branch has entries, but no valid "To" address.
+    NoValidRecipient {
+        /// The branch.
+        branch: String,
+    },
+    /// An address was refused (masked in the report).
+    InvalidAddress {
+        /// The directory row.
+        row: u64,
+        /// The branch.
+        branch: String,
+        /// `email` or `cc`.
+        field: &'static str,
+        /// The masked address.
+        masked: String,
+        /// Why.
+        problem: AddressProblem,
+    },
+    /// The same address twice for one branch (kept once).
+    Duplicate {
+        /// The directory row of the repeat.
+        row: u64,
+        /// The branch.
+        branch: String,
+        /// The masked address.
+        masked: String,
+    },
+    /// A directory row without a branch.
+    NoBranch {
+        /// The directory row.
+        row: u64,
+    },
+}
+
+impl Problem {
+    /// The branch concerned (empty for a row without a branch).
+    pub fn branch(&self) -> &str {
+        match self {
+            Problem::NoEntry { branch }
+            | Problem::NoValidRecipient { branch }
+            | Problem::InvalidAddress { branch, .. }
+            | Problem::Duplicate { branch, .. } => branch,
+            Problem::NoBranch { .. } => "",
+        }
+    }
+
+    /// A one-line description without unmasked addresses.
+    pub fn describe(&self) -> String {
+        match self {
+            Problem::NoEntry { branch } => format!("{branch}: no directory entry"),
+            Problem::NoValidRecipient { branch } => format!("{branch}: no valid recipient"),
+            Problem::InvalidAddress { row, branch, field, masked, problem } => {
+                format!("{branch}: row {row}: {field} {masked}: {problem}")
+            }
+            Problem::Duplicate { row, branch, masked } => {
+                format!("{branch}: row {row}: {masked} listed twice")
+            }
+            Problem::NoBranch { row } => format!("row {row}: no branch"),
+        }
+    }
+
+    /// `no_entry`, `no_valid_recipient`, `invalid_address`, `duplicate` or `no_branch`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Problem::NoEntry { .. } => "no_entry",
+            Problem::NoValidRecipient { .. } => "no_valid_recipient",
+            Problem::InvalidAddress { .. } => "invalid_address",
+            Problem::Duplicate { .. } => "duplicate",
+            Problem::NoBranch { .. } => "no_branch",
+        }
+    }
+}
+
+/// Branch → recipients, built from rows with an [`AddressPolicy`].
+#[derive(Clone, Debug, Default)]
+pub struct Directory {
+    branches: BTreeMap<String, Recipients>,
+    problems: Vec<Problem>,
+}
+
+/// The key branches are matched on: trimmed, inner spaces collapsed, lower case.
+pub fn branch_key(branch: &str) -> String {
+    branch.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+}
+
+impl Directory {
+    /// Builds the directory; refused addresses and duplicates become [`Problem`]s.
+    ///
+    /// ```
+    /// use crm_mail::{AddressPolicy, Directory, DirectoryRow};
+    /// let rows = vec![
+    ///     DirectoryRow { row: 2, branch: "Bekasi".into(), email: "bekasi@acme.co.id".into(), ..Default::default() },
+    ///     DirectoryRow { row: 3, branch: "Bogor".into(), email: "bogor@localhost".into(), ..Default::default() },
+    /// ];
+    /// let dir = Directory::from_rows(rows, &AddressPolicy::default());
+    /// let problems = dir.problems_for(["Bekasi", "Bogor", "Depok"]);
+    /// let kinds: Vec<&str> = problems.iter().map(|p| p.kind()).collect();
+    /// assert_eq!(kinds, ["invalid_address", "no_valid_recipient", "no_entry"]);
+    /// ```
+    pub fn from_rows(
+        rows: impl IntoIterator<Item = DirectoryRow>,
+        policy: &AddressPolicy,
+    ) -> Directory {
+        let mut dir = Directory::default();
+        for r in rows {
+            if r.branch.trim().is_empty() {
+                if !(r.email.trim().is_empty() && r.cc.trim().is_empty()) {
+                    dir.problems.push(Problem::NoBranch { row: r.row });
+                }
+                continue;
+            }
+            let entry = dir.branches.entry(branch_key(&r.branch)).or_insert_with(|| Recipients {
+                branch: r.branch.trim().to_string(),
+                ..Default::default()
+            });
+            if entry.area.is_empty() {
+                entry.area = r.area.trim().to_string();
+            }
+            for (field, value) in [("email", &r.email), ("cc", &r.cc)] {
+                if value.trim().is_empty() {
+                    continue;
+                }
+                match policy.check(value) {
+                    Ok(addr) => {
+                        let list = if field == "email" { &mut entry.to } else { &mut entry.cc };
+                        let known = entry_has(list, &addr);
+                        if known {
+                            dir.problems.push(Problem::Duplicate {
+                                row: r.row,
+                                branch: entry.branch.clone(),
+                                masked: mask_email(&addr),
+                            });
+                        } else {
+                            list.push(addr);
+                        }
+                    }
+                    Err(problem) => dir.problems.push(Problem::InvalidAddress {
+                        row: r.row,
+                        branch: entry.branch.clone(),
+                        field,
+                        masked: mask_email(value),
+                        problem,
+                    }),
+                }
+            }
+        }
+        // An address both in To and Cc stays in To only.
+        for rec in dir.branches.values_mut() {
+            let to: BTreeSet<String> = rec.to.iter().map(|a| a.to_lowercase()).collect();
+            rec.cc.retain(|a| !to.contains(&a.to_lowercase()));
+        }
+        dir
+    }
+
+    /// The recipients of a branch (matched ignoring case and spaces).
+    pub fn get(&self, branch: &str) -> Option<&Recipients> {
+        self.branches.get(&branch_key(branch))
+    }
+
+    /// Every branch, by key order.
+    pub fn branches(&self) -> impl Iterator<Item = &Recipients> + '_ {
+        self.branches.values()
+    }
+
+    /// Problems of the directory itself (invalid addresses, duplicates, rows without a
+    /// branch), in row order.
+    pub fn problems(&self) -> &[Problem] {
+        &self.problems
+    }
+
+    /// The directory's problems, then per branch of the data (distinct, in the order
+    /// given): no entry, or no valid recipient.
+    pub fn problems_for<'a>(
+        &self,
+        data_branches: impl IntoIterator<Item = &'a str>,
+    ) -> Vec<Problem> {
+        let mut out = self.problems.clone();
+        let mut seen = BTreeSet::new();
+        for b in data_branches {
+            let key = branch_key(b);
+            if !seen.insert(key.clone()) {
+                continue;
+            }
+            match self.branches.get(&key) {
+                None => out.push(Problem::NoEntry { branch: b.trim().to_string() }),
+                Some(r) if r.to.is_empty() => {
+                    out.push(Problem::NoValidRecipient { branch: r.branch.clone() })
+                }
+                Some(_) => {}
+            }
+        }
+        out
+    }
+}
+
+fn entry_has(list: &[String], addr: &str) -> bool {
+    list.iter().any(|a| a.eq_ignore_ascii_case(addr))
+}

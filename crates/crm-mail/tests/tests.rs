@@ -1,0 +1,3 @@
+//! Integration tests of crm-mail.
+
+mod security;
