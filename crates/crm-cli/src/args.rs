@@ -29,6 +29,12 @@ pub(crate) enum Command {
     /// Cluster customers with K-Means (`crm segment IN --features ...`), or assign new
     /// customers to a saved model (`crm segment predict IN --model ...`).
     Segment(Box<SegmentCommand>),
+    /// Lead distribution by e-mail: plan one message per branch into an outbox, send it.
+    #[command(subcommand)]
+    Mail(MailCommand),
+    /// Customer texts: WhatsApp / SMS / push blasts and auto-debit holiday notices.
+    #[command(subcommand)]
+    Message(MessageCommand),
     /// A campaign audience from a member table: filters, exclusions, de-duplication,
     /// priority, cap and split, with a count at every step.
     Audience(AudienceArgs),
@@ -119,6 +125,171 @@ pub(crate) enum ScaleArg {
     Robust,
     Minmax,
     None,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MailCommand {
+    /// One e-mail per branch (its leads attached) into an outbox folder, with plan.csv and
+    /// problems.csv; nothing is sent.
+    Plan(Box<MailPlanArgs>),
+    /// Send an outbox over SMTP (or into a folder); only what is not yet sent.
+    Send(Box<MailSendArgs>),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MailPlanArgs {
+    /// The leads: .csv or a workbook, with a branch column.
+    #[arg(value_name = "LEADS")]
+    pub(crate) input: PathBuf,
+    /// The branch column of the leads.
+    #[arg(long, default_value = "branch", value_name = "C")]
+    pub(crate) branch_col: String,
+    /// The branch directory: .csv or a workbook with columns `branch`, `email` (one row per
+    /// recipient) and optionally `cc`, `area`.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) directory: PathBuf,
+    /// The HTML body template (minijinja; sees branch, area, campaign, rows, table, date).
+    #[arg(long, value_name = "T.html")]
+    pub(crate) template: Option<PathBuf>,
+    /// The plain-text body template.
+    #[arg(long, value_name = "T.txt")]
+    pub(crate) text_template: Option<PathBuf>,
+    /// The subject template, e.g. `Leads {{ campaign }} - {{ branch }}`.
+    #[arg(long, value_name = "TEMPLATE")]
+    pub(crate) subject: Option<String>,
+    /// The campaign id: part of every message key (re-planning the same campaign with the
+    /// same content gives the same keys).
+    #[arg(long, default_value = "campaign", value_name = "ID")]
+    pub(crate) campaign: String,
+    /// The sender, e.g. `CRM <crm@acme.co.id>`.
+    #[arg(long, value_name = "ADDRESS")]
+    pub(crate) from: String,
+    /// The attachment: the branch's leads as xlsx or csv, or none.
+    #[arg(long, value_enum, default_value_t = AttachArg::Xlsx)]
+    pub(crate) attach: AttachArg,
+    /// Summarise each branch's leads by this column (counts) in the e-mail's table
+    /// (default: the first 10 leads).
+    #[arg(long, value_name = "C")]
+    pub(crate) summary_col: Option<String>,
+    /// Accept only recipients at these domains (repeatable).
+    #[arg(long = "allowed-domain", value_name = "DOMAIN")]
+    pub(crate) allowed_domains: Vec<String>,
+    /// The date shown in the messages and their Date header, `YYYY-MM-DD` (default: today).
+    #[arg(long, value_name = "DATE")]
+    pub(crate) date: Option<String>,
+    /// Mark the .eml files `X-Unsent: 1`, so Outlook opens them as drafts to review.
+    #[arg(long)]
+    pub(crate) drafts: bool,
+    /// The outbox folder (created; plan.csv and problems.csv are written there).
+    #[arg(long, value_name = "DIR")]
+    pub(crate) outbox: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum AttachArg {
+    Xlsx,
+    Csv,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MailSendArgs {
+    /// The outbox `crm mail plan` wrote.
+    #[arg(long, value_name = "DIR")]
+    pub(crate) outbox: PathBuf,
+    /// The SMTP server, `smtp://host[:port]` or `smtps://host[:port]`.
+    #[arg(long, value_name = "URL", required_unless_present = "folder")]
+    pub(crate) smtp: Option<String>,
+    /// Deliver into this folder instead (a dry run).
+    #[arg(long, value_name = "DIR", conflicts_with = "smtp")]
+    pub(crate) folder: Option<PathBuf>,
+    /// Upgrade the connection with STARTTLS (required).
+    #[arg(long, conflicts_with = "tls")]
+    pub(crate) starttls: bool,
+    /// TLS from the first byte (the default for smtps://).
+    #[arg(long)]
+    pub(crate) tls: bool,
+    /// Trust this CA certificate (PEM) too.
+    #[arg(long, value_name = "FILE.pem")]
+    pub(crate) ca_cert: Option<PathBuf>,
+    /// The SMTP user.
+    #[arg(long, value_name = "U", requires = "password_env")]
+    pub(crate) user: Option<String>,
+    /// The environment variable holding the password (never a command-line argument).
+    #[arg(long, value_name = "VAR")]
+    pub(crate) password_env: Option<String>,
+    /// At most this many messages per minute (Exchange Online: 30).
+    #[arg(long, value_name = "N")]
+    pub(crate) rate: Option<u32>,
+    /// Retries of a temporary failure (4xx reply, dropped connection).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    pub(crate) retries: u32,
+    /// Wait before the first retry, in milliseconds (doubled for each next one).
+    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    pub(crate) backoff_ms: u64,
+    /// Also send messages an interrupted run left in `sending` (only after checking they
+    /// were not received).
+    #[arg(long)]
+    pub(crate) resend_stuck: bool,
+    /// The send log (JSON lines; created).
+    #[arg(long, value_name = "FILE.jsonl")]
+    pub(crate) log: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum MessageCommand {
+    /// One text per customer from a template with placeholders (`{{ name }}`,
+    /// `{{ salutation }}` from a gender column).
+    Render(MessageRenderArgs),
+    /// Customers whose auto-debit date falls on a weekend or holiday in a month, with the
+    /// previous working day.
+    Autodebit(AutodebitArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct MessageRenderArgs {
+    /// The template (plain text).
+    #[arg(long, value_name = "T.txt")]
+    pub(crate) template: PathBuf,
+    /// The customers: .csv or a workbook; columns are the placeholders.
+    #[arg(long, value_name = "CUSTOMERS")]
+    pub(crate) input: PathBuf,
+    /// The channel (length limit).
+    #[arg(long, value_enum)]
+    pub(crate) channel: ChannelArg,
+    /// Every rendered row with a `text` column: .csv or .xlsx; rows that cannot be
+    /// rendered go to OUT.rejects.csv (or a Rejects sheet).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ChannelArg {
+    Whatsapp,
+    Sms,
+    Push,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct AutodebitArgs {
+    /// The customers: .csv or a workbook with a debit-day column.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) customers: PathBuf,
+    /// The debit-day column (day of month, 1-31).
+    #[arg(long, default_value = "debit_day", value_name = "C")]
+    pub(crate) day_col: String,
+    /// The holiday calendar: CSV with a `date` column (and optionally `name`).
+    #[arg(long, value_name = "FILE.csv")]
+    pub(crate) calendar: PathBuf,
+    /// The month, `YYYY-MM`.
+    #[arg(long, value_name = "YYYY-MM")]
+    pub(crate) month: String,
+    /// Weekend days (default sat,sun).
+    #[arg(long, value_delimiter = ',', default_value = "sat,sun", value_name = "DAYS")]
+    pub(crate) weekend: Vec<String>,
+    /// The customers affected, with scheduled_date, moved_to and reason: .csv or .xlsx.
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]

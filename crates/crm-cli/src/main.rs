@@ -14,7 +14,9 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use crate::args::{Cli, Command, ExcelCommand, IdCommand, SegmentAction, TxtCommand};
+use crate::args::{
+    Cli, Command, ExcelCommand, IdCommand, MailCommand, MessageCommand, SegmentAction, TxtCommand,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -55,6 +57,17 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
             }
             None => cmd::segment::run(&cmd.fit).map(|_| ExitCode::SUCCESS),
         },
+        Command::Mail(MailCommand::Plan(args)) => cmd::mail::plan(args).map(|_| ExitCode::SUCCESS),
+        Command::Mail(MailCommand::Send(args)) => {
+            let clean = cmd::mail::send(args)?;
+            Ok(if clean { ExitCode::SUCCESS } else { ExitCode::from(1) })
+        }
+        Command::Message(MessageCommand::Render(args)) => {
+            cmd::mail::render(args).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Message(MessageCommand::Autodebit(args)) => {
+            cmd::mail::autodebit(args).map(|_| ExitCode::SUCCESS)
+        }
         Command::Audience(args) => cmd::campaign::audience(args).map(|_| ExitCode::SUCCESS),
         Command::Backtest(args) => cmd::campaign::backtest_cmd(args).map(|_| ExitCode::SUCCESS),
         Command::Demo(args) => demo::run(args).map(|()| ExitCode::SUCCESS),

@@ -18,9 +18,10 @@ mod customers;
 mod retail;
 
 use crate::args::{
-    AudienceArgs, BacktestArgs, DemoArgs, EncodingArg, JoinArg, KeepArg, MergeArgs, MethodArg,
-    MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg, RfmArgs, ScaleArg, SegmentArgs, SplitArgs,
-    TransformArg, ValidateArgs,
+    AttachArg, AudienceArgs, AutodebitArgs, BacktestArgs, ChannelArg, DemoArgs, EncodingArg,
+    JoinArg, KeepArg, MailPlanArgs, MergeArgs, MessageRenderArgs, MethodArg, MonetaryArg,
+    PasswordArgs, RepairArgs, ReturnsArg, RfmArgs, ScaleArg, SegmentArgs, SplitArgs, TransformArg,
+    ValidateArgs,
 };
 use crate::cmd;
 use crate::summary::thousands;
@@ -772,6 +773,63 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         out: audience_path.clone(),
     })?;
 
+    eprintln!("\n-- crm mail plan: one e-mail per branch with its leads attached (no network)");
+    let directory_path = input_dir.join("branch-directory.csv");
+    write_directory(&directory_path)?;
+    let outbox = out_dir.join("outbox");
+    let mailing = cmd::mail::plan(&MailPlanArgs {
+        input: merged_path.clone(),
+        branch_col: "branch".into(),
+        directory: directory_path,
+        template: None,
+        text_template: None,
+        subject: None,
+        campaign: "LEADS-2026-11".into(),
+        from: "Tim CRM <crm@multifinance.example.co.id>".into(),
+        attach: AttachArg::Xlsx,
+        summary_col: Some("product".into()),
+        allowed_domains: vec!["multifinance.example.co.id".into()],
+        date: Some("2026-11-01".into()),
+        drafts: true,
+        outbox: outbox.clone(),
+    })?;
+
+    eprintln!("\n-- crm message render: the WhatsApp text for the audience");
+    let wa_template = input_dir.join("whatsapp.txt");
+    fs::write(
+        &wa_template,
+        "Halo {{ salutation }} {{ name }}, terima kasih telah menjadi member {{ tier }}. \
+         Tunjukkan pesan ini di toko kami untuk voucher Hari Belanja. Info: 1500-123.\n",
+    )
+    .with_context(|| wa_template.display().to_string())?;
+    let texts_path = out_dir.join("whatsapp-texts.csv");
+    let texts = cmd::mail::render(&MessageRenderArgs {
+        template: wa_template,
+        input: input_dir.join("members.csv"),
+        channel: ChannelArg::Whatsapp,
+        out: texts_path.clone(),
+    })?;
+
+    eprintln!("\n-- crm message autodebit (December 2026, fixed-date national holidays)");
+    let calendar = input_dir.join("holidays-2026.csv");
+    fs::write(
+        &calendar,
+        "date,name\n2026-01-01,Tahun Baru Masehi\n2026-05-01,Hari Buruh\n2026-06-01,Hari Lahir Pancasila\n\
+         2026-08-17,Hari Kemerdekaan RI\n2026-12-25,Hari Raya Natal\n",
+    )
+    .with_context(|| calendar.display().to_string())?;
+    let debit_customers = input_dir.join("autodebit-customers.csv");
+    write_debit_customers(&debit_customers, n_shoppers.min(5_000), &mut rng)?;
+    let notices_path = out_dir.join("autodebit-notices-2026-12.csv");
+    let notices = cmd::mail::autodebit(&AutodebitArgs {
+        customers: debit_customers,
+        day_col: "debit_day".into(),
+        calendar,
+        month: "2026-12".into(),
+        weekend: vec!["sat".into(), "sun".into()],
+        out: notices_path.clone(),
+    })?;
+
     eprintln!("\n== done. Where to look:");
     let show = |p: &PathBuf, what: &str| eprintln!("   {:<52} {what}", p.display());
     show(
@@ -856,5 +914,50 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
             lists.join(", ")
         ),
     );
+    show(
+        &outbox,
+        &format!(
+            "{} branch e-mails (.eml drafts for Outlook) + plan.csv; {} leads held back, {} problems in problems.csv",
+            mailing.messages,
+            thousands(mailing.unplanned_leads as u64),
+            mailing.problems
+        ),
+    );
+    show(&texts_path, &format!("{} WhatsApp texts (rejects beside it)", thousands(texts as u64)));
+    show(
+        &notices_path,
+        &format!(
+            "{} customers whose December debit falls on a weekend or holiday",
+            thousands(notices as u64)
+        ),
+    );
+    Ok(())
+}
+
+/// The branch directory of the demo: one branch has a typo'd address, one is missing,
+/// one has a copy recipient.
+fn write_directory(path: &Path) -> anyhow::Result<()> {
+    let text = "branch,email,cc,area\n\
+        Bekasi,cabang.bekasi@multifinance.example.co.id,rm.jabar@multifinance.example.co.id,Jawa Barat\n\
+        Bogor,cabang.bogor@multifinance.example.co.id,,Jawa Barat\n\
+        Depok,cabang.depok@multifinance.example.co,,Jawa Barat\n\
+        Tangerang,cabang.tangerang@multifinance.example.co.id,,Banten\n\
+        Serang,cabang.serang@multifinance.example.co.id,,Banten\n";
+    fs::write(path, text).with_context(|| path.display().to_string())
+}
+
+/// Customers with an auto-debit day (1-28 mostly, some 29-31).
+fn write_debit_customers(path: &Path, n: usize, rng: &mut ChaCha8Rng) -> anyhow::Result<()> {
+    let mut w = BufWriter::new(File::create(path).with_context(|| path.display().to_string())?);
+    writeln!(w, "customer_id,name,debit_day")?;
+    for i in 0..n {
+        let day = if rng.random_bool(0.05) {
+            rng.random_range(29..=31)
+        } else {
+            rng.random_range(1..=28)
+        };
+        writeln!(w, "M{:06},{} {},{day}", i + 1, pick(rng, FIRST_NAMES), pick(rng, LAST_NAMES))?;
+    }
+    w.flush()?;
     Ok(())
 }
