@@ -31,8 +31,9 @@ TLS (--tls):
   ssl.create_default_context(cafile=CA.pem)) and connects to 127.0.0.1 with the server name
   `localhost`, with certificate and host name checks on.
 
-AUTH (--auth USER:PASSWORD): PLAIN and LOGIN with that one credential; anything else gets
-535. --require-auth: MAIL, RCPT and DATA without a successful AUTH get
+AUTH (--auth USER:PASSWORD): PLAIN and LOGIN (no other mechanism) with that one credential;
+a wrong user or password gets `535 5.7.8 Authentication credentials invalid`.
+--require-auth: MAIL, RCPT and DATA without a successful AUTH get
 `530 5.7.0 Authentication required`. With --tls none, AUTH is allowed over plain text.
 
 What is stored in MAILDIR (created if missing):
@@ -243,14 +244,22 @@ class Store:
         received = os.path.join(folder, "received.jsonl")
         if os.path.exists(received):
             with open(received, encoding="utf-8") as lines:
-                for line in lines:
-                    if not line.strip():
+                for number, line in enumerate(lines, 1):
+                    try:
+                        entry = json.loads(line)
+                    except ValueError:
+                        # A line cut short by a crash: its message was never acknowledged.
+                        log.warning("%s:%d: not JSON, skipped", received, number)
                         continue
-                    entry = json.loads(line)
                     self.seq = max(self.seq, int(entry["seq"]))
                     key = entry.get("message_id") or f"sha256:{entry['sha256']}"
                     self.seen[key] = self.seen.get(key, 0) + 1
         self.received = open(received, "a", encoding="utf-8")
+        if self.received.tell() > 0:
+            with open(received, "rb") as tail:
+                tail.seek(-1, os.SEEK_END)
+                if tail.read(1) != b"\n":
+                    self.received.write("\n")  # after a line cut short, start a fresh one
         self.refused = open(os.path.join(folder, "refused.jsonl"), "a", encoding="utf-8")
 
     def _append(self, stream, entry):
@@ -382,7 +391,11 @@ def make_authenticator(user, password):
             and isinstance(auth_data, LoginPassword)
             and (auth_data.login, auth_data.password) == expected
         )
-        return AuthResult(success=ok, auth_data=auth_data if ok else None)
+        if ok:
+            return AuthResult(success=True, auth_data=auth_data)
+        # handled=False: aiosmtpd then replies 535 itself (handled=True would leave the
+        # client waiting for a reply that never comes).
+        return AuthResult(success=False, handled=False)
 
     return authenticator
 
