@@ -15,8 +15,8 @@
 //!   header value is refused ([`Error::HeaderInjection`]).
 //! * [`Plan`]: the outbox folder, one `.eml` per branch (optionally `X-Unsent: 1` drafts
 //!   Outlook opens for review) plus `plan.csv`; file names cannot leave the folder.
-//! * [`send_plan`] through a [`Transport`] ([`Smtp`]: lettre with rustls, STARTTLS or
-//!   implicit TLS, AUTH, one reused connection; [`Folder`]; or your own) with a
+//! * [`send_plan`] through a [`Transport`] ([`Smtp`]: rustls, STARTTLS or implicit TLS,
+//!   AUTH PLAIN / LOGIN, one reused connection with `TCP_NODELAY`; [`Folder`]; or your own) with a
 //!   [`SendLog`]: append-only, fsynced JSON lines; a re-run sends only what is not `sent`,
 //!   reports messages stuck in `sending` instead of re-sending them, retries transient
 //!   (4xx, connection) failures with backoff, records permanent (5xx) ones, and paces to a
@@ -59,8 +59,10 @@
 //! ```
 //!
 //! # Dependencies
-//! lettre (SMTP and MIME; rustls on ring, so no OpenSSL), minijinja (runtime templates),
-//! sha2 (keys), csv (plan files), chrono, serde_json (the log).
+//! lettre (MIME messages), rustls on ring with webpki-roots (TLS without OpenSSL; the SMTP
+//! client is this crate's own, because lettre 0.11's waits 40 ms per message on Nagle's
+//! algorithm), base64 (AUTH), minijinja (runtime templates), sha2 (keys), csv (plan
+//! files), chrono, serde_json (the log).
 
 mod address;
 mod autodebit;
@@ -71,6 +73,7 @@ mod outbox;
 mod render;
 mod send;
 mod sendlog;
+mod smtp;
 mod texts;
 mod transport;
 

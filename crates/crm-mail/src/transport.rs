@@ -1,16 +1,14 @@
-//! Delivery: SMTP through lettre, a folder of `.eml` files, or any [`Transport`] a service
+//! Delivery: SMTP, a folder of `.eml` files, or any [`Transport`] a service
 //! plugs in.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
-use lettre::Transport as _;
-use lettre::address::Envelope;
-use lettre::transport::smtp::authentication::Credentials;
-use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
+use std::sync::Arc;
 
 use crate::address::mask_email;
 use crate::error::Error;
+use crate::smtp::{Dial, Failure, Session, open, tls_config};
 
 /// Why a send failed, as far as retrying goes.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -110,45 +108,69 @@ impl SmtpConfig {
     }
 }
 
-/// SMTP delivery over one reused connection (lettre, rustls).
+/// SMTP delivery over one reused connection (crm-mail's client on rustls; see the
+/// `smtp` module for why not lettre's). A broken connection is reopened on the next send.
 pub struct Smtp {
-    inner: lettre::SmtpTransport,
+    config: SmtpConfig,
+    tls: Option<Arc<rustls::ClientConfig>>,
+    session: Option<Session>,
 }
 
 impl std::fmt::Debug for Smtp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Smtp")
+        f.debug_struct("Smtp")
+            .field("host", &self.config.host)
+            .field("port", &self.config.port)
+            .field("security", &self.config.security)
+            .field("connected", &self.session.is_some())
+            .finish()
     }
 }
 
 impl Smtp {
-    /// Sets up the transport (connections are opened on the first send).
+    /// Sets up the transport (the connection is opened on the first send).
     ///
     /// # Errors
-    /// [`Error::Transport`] for an unreadable certificate or bad TLS parameters.
+    /// [`Error::Transport`] for an unreadable CA certificate.
     pub fn new(config: &SmtpConfig) -> Result<Smtp, Error> {
-        let tls_params = || -> Result<TlsParameters, Error> {
-            let mut b = TlsParameters::builder(config.host.clone());
-            if let Some(pem) = &config.ca_pem {
-                let cert = Certificate::from_pem(pem)
-                    .map_err(|e| Error::Transport(format!("CA certificate: {e}")))?;
-                b = b.add_root_certificate(cert);
-            }
-            b.build().map_err(|e| Error::Transport(format!("TLS: {e}")))
-        };
         let tls = match config.security {
-            Security::None => Tls::None,
-            Security::StartTls => Tls::Required(tls_params()?),
-            Security::Tls => Tls::Wrapper(tls_params()?),
+            Security::None => None,
+            Security::StartTls | Security::Tls => Some(tls_config(config.ca_pem.as_deref())?),
         };
-        let mut b = lettre::SmtpTransport::builder_dangerous(config.host.clone())
-            .port(config.port)
-            .tls(tls)
-            .timeout(Some(config.timeout));
-        if let Some((user, password)) = &config.credentials {
-            b = b.credentials(Credentials::new(user.clone(), password.clone()));
+        Ok(Smtp { config: config.clone(), tls, session: None })
+    }
+
+    fn open(&self) -> Result<Session, SendError> {
+        let c = &self.config;
+        let dial = Dial {
+            host: &c.host,
+            port: c.port,
+            implicit_tls: c.security == Security::Tls,
+            starttls: c.security == Security::StartTls,
+            tls: self.tls.as_ref(),
+            credentials: c.credentials.as_ref().map(|(u, p)| (u.as_str(), p.as_str())),
+            timeout: c.timeout,
+            hello: "localhost",
+        };
+        open(&dial).map_err(|f| classify(f, "connect"))
+    }
+}
+
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        if let Some(s) = self.session.take() {
+            s.quit();
         }
-        Ok(Smtp { inner: b.build() })
+    }
+}
+
+fn classify(f: Failure, stage: &str) -> SendError {
+    match f {
+        Failure::Io(e) => SendError::Transient(format!("{stage}: {e}")),
+        Failure::Reply(r) if (400..500).contains(&r.code) => {
+            SendError::Transient(mask_addresses(&r.to_string()))
+        }
+        Failure::Reply(r) => SendError::Permanent(mask_addresses(&r.to_string())),
     }
 }
 
@@ -168,18 +190,40 @@ fn mask_addresses(text: &str) -> String {
 
 impl Transport for Smtp {
     fn send(&mut self, from: &str, recipients: &[String], eml: &[u8]) -> Result<String, SendError> {
-        let parse = |a: &str| {
-            a.parse::<lettre::Address>()
-                .map_err(|e| SendError::Permanent(format!("address {}: {e}", mask_email(a))))
-        };
-        let to = recipients.iter().map(|a| parse(a)).collect::<Result<Vec<_>, _>>()?;
-        let envelope = Envelope::new(Some(parse(from)?), to)
-            .map_err(|e| SendError::Permanent(format!("envelope: {e}")))?;
-        match self.inner.send_raw(&envelope, eml) {
-            Ok(reply) => Ok(mask_addresses(&reply.message().collect::<Vec<_>>().join(" "))),
-            Err(e) if e.is_permanent() => Err(SendError::Permanent(mask_addresses(&e.to_string()))),
-            Err(e) => Err(SendError::Transient(mask_addresses(&e.to_string()))),
+        for a in std::iter::once(from).chain(recipients.iter().map(String::as_str)) {
+            if a.contains(['\r', '\n', '<', '>']) || !a.contains('@') {
+                return Err(SendError::Permanent(format!(
+                    "address {}: not usable in SMTP",
+                    mask_email(a)
+                )));
+            }
         }
+        // A reused connection the server has closed meanwhile fails at once: reopen it
+        // once without counting a retry.
+        let reused = self.session.is_some();
+        for attempt in 0..2 {
+            let mut session = match self.session.take() {
+                Some(s) => s,
+                None => self.open()?,
+            };
+            match session.transaction(from, recipients, eml) {
+                Ok(reply) => {
+                    self.session = Some(session);
+                    return Ok(mask_addresses(&reply.to_string()));
+                }
+                Err(Failure::Io(e))
+                    if reused && attempt == 0 && e.kind() != std::io::ErrorKind::TimedOut =>
+                {
+                    continue;
+                }
+                Err(Failure::Reply(r)) => {
+                    self.session = Some(session);
+                    return Err(classify(Failure::Reply(r), "send"));
+                }
+                Err(f) => return Err(classify(f, "send")),
+            }
+        }
+        Err(SendError::Transient("send: the connection broke twice".into()))
     }
 }
 
