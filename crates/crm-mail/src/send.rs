@@ -53,6 +53,13 @@ pub struct RunSummary {
 /// `sent` are skipped; messages stuck in `sending` are reported, not re-sent (unless
 /// [`SendOptions::resend_stuck`]).
 ///
+/// Durability: a message's `sending` entry is on disk before the server can accept it (the
+/// transport waits for the fsync before the message's terminator, see
+/// [`Transport::send_committed`]); its `sent` entry reaches the disk with the next
+/// message's fsync or at the end of the run. One fsync per message, overlapped with the
+/// SMTP commands. After a crash, at most the message in flight and the one before it
+/// show as stuck; none is ever sent twice without `resend_stuck`.
+///
 /// # Errors
 /// [`Error::Io`] when the outbox or the log cannot be read or written (the run stops at
 /// once: no message is sent without being logged).
@@ -90,11 +97,26 @@ pub fn send_plan(
                     std::thread::sleep(next - now);
                 }
             }
-            log.record(&entry.key, &entry.branch, State::Sending, &masked.join(";"))?;
+            log.append(&entry.key, &entry.branch, State::Sending, &masked.join(";"))?;
+            // Made durable on another thread while the transport opens the transaction;
+            // the transport waits for it before the server can accept the message.
+            let handle = log.handle()?;
+            let mut syncing = Some(std::thread::spawn(move || handle.sync_data()));
+            let mut commit = || -> std::io::Result<()> {
+                match syncing.take() {
+                    Some(h) => h
+                        .join()
+                        .unwrap_or_else(|_| Err(std::io::Error::other("sync thread panicked"))),
+                    None => Ok(()),
+                }
+            };
             last = Some(Instant::now());
-            match transport.send(&entry.from, &recipients, &eml) {
+            let result = transport.send_committed(&entry.from, &recipients, &eml, &mut commit);
+            commit().map_err(|e| Error::Io { path: "send log".into(), source: e })?;
+            match result {
                 Ok(reply) => {
-                    log.record(&entry.key, &entry.branch, State::Sent, &reply)?;
+                    // Durable with the next message's sync or at the end of the run.
+                    log.append(&entry.key, &entry.branch, State::Sent, &reply)?;
                     summary.sent += 1;
                     break;
                 }
@@ -124,5 +146,6 @@ pub fn send_plan(
             }
         }
     }
+    log.sync()?;
     Ok(summary)
 }

@@ -115,6 +115,35 @@ impl SendLog {
         state: State,
         detail: &str,
     ) -> Result<(), Error> {
+        self.append(key, branch, state, detail)?;
+        self.sync()
+    }
+
+    /// Makes everything appended so far durable (fdatasync).
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn sync(&mut self) -> Result<(), Error> {
+        self.file.sync_data().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// A second handle on the log file, to make it durable from another thread while the
+    /// SMTP transaction starts (see [`send_plan`](crate::send_plan)).
+    pub(crate) fn handle(&self) -> Result<File, Error> {
+        self.file.try_clone().map_err(|e| Error::io(&self.path, e))
+    }
+
+    /// Appends a state change without waiting for the disk.
+    ///
+    /// # Errors
+    /// [`Error::Io`].
+    pub fn append(
+        &mut self,
+        key: &str,
+        branch: &str,
+        state: State,
+        detail: &str,
+    ) -> Result<(), Error> {
         let entry = LogEntry {
             at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
             key: key.to_string(),
@@ -124,9 +153,7 @@ impl SendLog {
         };
         let mut line = serde_json::to_string(&entry).expect("log entries serialise");
         line.push('\n');
-        let io = |e| Error::io(&self.path, e);
-        self.file.write_all(line.as_bytes()).map_err(io)?;
-        self.file.sync_data().map_err(io)?;
+        self.file.write_all(line.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
         self.last.insert(entry.key.clone(), entry);
         Ok(())
     }

@@ -163,8 +163,9 @@ impl Session {
         from: &str,
         to: &[String],
         eml: &[u8],
+        commit: &mut dyn FnMut() -> io::Result<()>,
     ) -> Result<Reply, Failure> {
-        let run = |s: &mut Session| -> Result<Reply, Failure> {
+        let mut run = |s: &mut Session| -> Result<Reply, Failure> {
             s.expect(&format!("MAIL FROM:<{from}>"))?;
             for rcpt in to {
                 s.expect(&format!("RCPT TO:<{rcpt}>"))?;
@@ -173,7 +174,13 @@ impl Session {
             if r.code != 354 {
                 return Err(Failure::Reply(r));
             }
-            s.stream.write_all(&dot_stuffed(eml))?;
+            let body = dot_stuffed(eml);
+            if let Err(e) = commit() {
+                // Without a durable log entry the message must not be accepted: give up
+                // the connection before the terminator.
+                return Err(Failure::Io(io::Error::new(e.kind(), format!("send log: {e}"))));
+            }
+            s.stream.write_all(&body)?;
             s.stream.flush()?;
             let r = s.read_reply()?;
             if r.ok() { Ok(r) } else { Err(Failure::Reply(r)) }

@@ -31,6 +31,24 @@ pub trait Transport {
     /// # Errors
     /// [`SendError`], classified for retrying.
     fn send(&mut self, from: &str, recipients: &[String], eml: &[u8]) -> Result<String, SendError>;
+
+    /// As [`send`](Self::send), but `commit` must return before the message can be
+    /// accepted: [`send_plan`](crate::send_plan) waits there for the send log to reach the
+    /// disk, so a transport can overlap that wait with its own set-up. The default calls
+    /// `commit` first, then `send`.
+    ///
+    /// # Errors
+    /// [`SendError`]; when `commit` fails nothing is sent ([`SendError::Transient`]).
+    fn send_committed(
+        &mut self,
+        from: &str,
+        recipients: &[String],
+        eml: &[u8],
+        commit: &mut dyn FnMut() -> std::io::Result<()>,
+    ) -> Result<String, SendError> {
+        commit().map_err(|e| SendError::Transient(format!("send log: {e}")))?;
+        self.send(from, recipients, eml)
+    }
 }
 
 /// How the SMTP connection is secured.
@@ -190,6 +208,18 @@ fn mask_addresses(text: &str) -> String {
 
 impl Transport for Smtp {
     fn send(&mut self, from: &str, recipients: &[String], eml: &[u8]) -> Result<String, SendError> {
+        self.send_committed(from, recipients, eml, &mut || Ok(()))
+    }
+
+    /// MAIL, RCPT and DATA run while the log is being made durable; the body and its
+    /// terminator (where the server accepts the message) wait for `commit`.
+    fn send_committed(
+        &mut self,
+        from: &str,
+        recipients: &[String],
+        eml: &[u8],
+        commit: &mut dyn FnMut() -> std::io::Result<()>,
+    ) -> Result<String, SendError> {
         for a in std::iter::once(from).chain(recipients.iter().map(String::as_str)) {
             if a.contains(['\r', '\n', '<', '>']) || !a.contains('@') {
                 return Err(SendError::Permanent(format!(
@@ -206,7 +236,7 @@ impl Transport for Smtp {
                 Some(s) => s,
                 None => self.open()?,
             };
-            match session.transaction(from, recipients, eml) {
+            match session.transaction(from, recipients, eml, &mut *commit) {
                 Ok(reply) => {
                     self.session = Some(session);
                     return Ok(mask_addresses(&reply.to_string()));
