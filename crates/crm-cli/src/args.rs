@@ -35,6 +35,9 @@ pub(crate) enum Command {
     /// Customer texts: WhatsApp / SMS / push blasts and auto-debit holiday notices.
     #[command(subcommand)]
     Message(MessageCommand),
+    /// Telesales lead scoring: train one- or two-stage models, score, evaluate, monitor.
+    #[command(subcommand)]
+    Leads(LeadsCommand),
     /// A campaign audience from a member table: filters, exclusions, de-duplication,
     /// priority, cap and split, with a count at every step.
     Audience(AudienceArgs),
@@ -290,6 +293,127 @@ pub(crate) struct AutodebitArgs {
     /// The customers affected, with scheduled_date, moved_to and reason: .csv or .xlsx.
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum LeadsCommand {
+    /// Train on labelled leads; prints validation and test metrics, saves the pipeline.
+    Train(Box<LeadsTrainArgs>),
+    /// Score leads with a saved pipeline: every row plus probabilities, score, decile, tier.
+    Score(LeadsScoreArgs),
+    /// Metrics of a saved pipeline on labelled leads, as JSON.
+    Evaluate(LeadsEvaluateArgs),
+    /// Population stability of a new batch against the training data.
+    Monitor(LeadsMonitorArgs),
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LeadsTrainArgs {
+    /// Labelled leads: .csv or a workbook.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// A single target (e.g. booking).
+    #[arg(
+        long,
+        value_name = "COL",
+        required_unless_present = "contact_target",
+        conflicts_with = "contact_target"
+    )]
+    pub(crate) target: Option<String>,
+    /// Two stages: the contact (delivered) target ...
+    #[arg(long, value_name = "COL", requires = "booking_target")]
+    pub(crate) contact_target: Option<String>,
+    /// ... and the booking target (learned on contacted leads only).
+    #[arg(long, value_name = "COL")]
+    pub(crate) booking_target: Option<String>,
+    /// The positive value of categorical targets (default `yes`; 1/true/ya also work for
+    /// yes/no columns).
+    #[arg(long, value_name = "VALUE")]
+    pub(crate) positive: Option<String>,
+    /// A column that is not a feature (an id, a name, a phone; repeatable).
+    #[arg(long = "exclude", value_name = "COL")]
+    pub(crate) excludes: Vec<String>,
+    /// A column filled after the call (status, duration): never a feature (repeatable).
+    #[arg(long = "leakage", value_name = "COL")]
+    pub(crate) leakage: Vec<String>,
+    /// The date column for `--split time`.
+    #[arg(long, value_name = "COL")]
+    pub(crate) date_col: Option<String>,
+    /// How test rows are chosen.
+    #[arg(long, value_enum, default_value_t = SplitArg::Random)]
+    pub(crate) split: SplitArg,
+    /// The model family, or `best` to try all three.
+    #[arg(long, value_enum, default_value_t = FamilyArg::Boosted)]
+    pub(crate) model: FamilyArg,
+    /// Random-search candidates per family (1: defaults only).
+    #[arg(long, default_value_t = 1, value_name = "N")]
+    pub(crate) tune: usize,
+    /// Weight both classes equally.
+    #[arg(long)]
+    pub(crate) balanced: bool,
+    /// The seed.
+    #[arg(long, default_value_t = 42, value_name = "S")]
+    pub(crate) seed: u64,
+    /// Where to save the pipeline (JSON).
+    #[arg(long, value_name = "MODEL.json")]
+    pub(crate) model_out: PathBuf,
+    /// Also write an HTML report: ROC and gains charts, deciles, importances.
+    #[arg(long, value_name = "FILE.html")]
+    pub(crate) report: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum SplitArg {
+    Random,
+    Time,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum FamilyArg {
+    Logistic,
+    Forest,
+    Boosted,
+    Best,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LeadsScoreArgs {
+    /// The leads to score.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// A pipeline from `crm leads train`.
+    #[arg(long, value_name = "MODEL.json")]
+    pub(crate) model: PathBuf,
+    /// The scored leads: .csv or .xlsx; rows that cannot be scored go to OUT.rejects.csv
+    /// (or a Rejects sheet).
+    #[arg(long, value_name = "OUT")]
+    pub(crate) out: PathBuf,
+    /// Sort by score, best first.
+    #[arg(long)]
+    pub(crate) sort: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LeadsEvaluateArgs {
+    /// Labelled leads.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// A pipeline from `crm leads train`.
+    #[arg(long, value_name = "MODEL.json")]
+    pub(crate) model: PathBuf,
+    /// Metrics and deciles as JSON.
+    #[arg(long, value_name = "metrics.json")]
+    pub(crate) out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct LeadsMonitorArgs {
+    /// A new batch of leads.
+    #[arg(value_name = "IN")]
+    pub(crate) input: PathBuf,
+    /// A pipeline from `crm leads train`.
+    #[arg(long, value_name = "MODEL.json")]
+    pub(crate) model: PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -15,7 +15,8 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use crate::args::{
-    Cli, Command, ExcelCommand, IdCommand, MailCommand, MessageCommand, SegmentAction, TxtCommand,
+    Cli, Command, ExcelCommand, IdCommand, LeadsCommand, MailCommand, MessageCommand,
+    SegmentAction, TxtCommand,
 };
 
 fn main() -> ExitCode {
@@ -67,6 +68,18 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Message(MessageCommand::Autodebit(args)) => {
             cmd::mail::autodebit(args).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Leads(LeadsCommand::Train(args)) => {
+            cmd::leads::train(args).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Leads(LeadsCommand::Score(args)) => {
+            cmd::leads::score(args).map(|_| ExitCode::SUCCESS)
+        }
+        Command::Leads(LeadsCommand::Evaluate(args)) => {
+            cmd::leads::evaluate(args).map(|()| ExitCode::SUCCESS)
+        }
+        Command::Leads(LeadsCommand::Monitor(args)) => {
+            cmd::leads::monitor(args).map(|()| ExitCode::SUCCESS)
         }
         Command::Audience(args) => cmd::campaign::audience(args).map(|_| ExitCode::SUCCESS),
         Command::Backtest(args) => cmd::campaign::backtest_cmd(args).map(|_| ExitCode::SUCCESS),

@@ -786,3 +786,89 @@ fn segment_bad_k_and_bad_values() {
         "row,reason\n3,\"a: not a number: \"\"x\"\"\"\n4,b: empty\n6,\"a: -4 is below -1, log1p is undefined\"\n"
     );
 }
+
+#[test]
+fn leads_train_score_and_the_leakage_guard() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("leads.csv");
+    let mut text = String::from("id,source,income,status,contacted,booked\n");
+    for i in 0..600 {
+        let source = ["walk-in", "web", "referral"][i % 3];
+        let income = 2_000_000 + (i * 37_000) % 9_000_000;
+        let contacted = (source != "web" && i % 7 != 0) || i % 4 == 0;
+        let booked = contacted && income > 6_000_000 && i % 3 != 1;
+        let status = if contacted { "connected" } else { "no answer" };
+        text.push_str(&format!(
+            "L{i},{source},{income},{status},{},{}\n",
+            if contacted { "ya" } else { "tidak" },
+            if booked { "ya" } else { "tidak" }
+        ));
+    }
+    std::fs::write(&data, text).unwrap();
+    let model = dir.path().join("model.json");
+    let base = [
+        "leads",
+        "train",
+        s(&data),
+        "--contact-target",
+        "contacted",
+        "--booking-target",
+        "booked",
+        "--positive",
+        "ya",
+        "--exclude",
+        "id",
+    ];
+    // Without declaring `status` a leak: flagged.
+    let mut a = base.to_vec();
+    a.extend(["--model", "logistic", "--model-out", s(&model)]);
+    let res = crm(&a);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(
+        stderr(&res).contains("input \"status=no answer\" alone gives AUC 1.000: a leak?"),
+        "{}",
+        stderr(&res)
+    );
+    // Declared, it is left out.
+    let mut a = base.to_vec();
+    a.extend(["--leakage", "status", "--model", "best", "--model-out", s(&model)]);
+    let res = crm(&a);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(!stderr(&res).contains("a leak?"), "{}", stderr(&res));
+    assert!(stderr(&res).contains("final P1 x P2 vs booking"));
+
+    let out = dir.path().join("scored.csv");
+    let res = crm(&["leads", "score", s(&data), "--model", s(&model), "--out", s(&out), "--sort"]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let scored = std::fs::read_to_string(&out).unwrap();
+    assert!(scored.lines().next().unwrap().ends_with("p_contact,p_booking,score,decile,tier"));
+    assert_eq!(scored.lines().count(), 601);
+
+    // A file without a model input: exit 2 naming it.
+    let other = dir.path().join("other.csv");
+    std::fs::write(&other, "id,source\nL1,web\n").unwrap();
+    let res = crm(&["leads", "score", s(&other), "--model", s(&model), "--out", s(&out)]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("column \"income\" is missing"), "{}", stderr(&res));
+    // A leakage column named as the target of nothing but a feature: refused.
+    let res = crm(&[
+        "leads",
+        "train",
+        s(&data),
+        "--target",
+        "booked",
+        "--positive",
+        "ya",
+        "--leakage",
+        "booked",
+        "--model-out",
+        s(&model),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    // A single-class target.
+    let one = dir.path().join("one.csv");
+    std::fs::write(&one, "x,y\n1,no\n2,no\n3,no\n").unwrap();
+    let res = crm(&["leads", "train", s(&one), "--target", "y", "--model-out", s(&model)]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("single class"), "{}", stderr(&res));
+}

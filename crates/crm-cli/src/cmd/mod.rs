@@ -3,6 +3,7 @@
 pub(crate) mod campaign;
 pub(crate) mod excel;
 pub(crate) mod id;
+pub(crate) mod leads;
 pub(crate) mod mail;
 pub(crate) mod report;
 pub(crate) mod rfm;

@@ -15,13 +15,14 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 mod customers;
+mod leads;
 mod retail;
 
 use crate::args::{
     AttachArg, AudienceArgs, AutodebitArgs, BacktestArgs, ChannelArg, DemoArgs, EncodingArg,
-    JoinArg, KeepArg, MailPlanArgs, MergeArgs, MessageRenderArgs, MethodArg, MonetaryArg,
-    PasswordArgs, RepairArgs, ReturnsArg, RfmArgs, ScaleArg, SegmentArgs, SplitArgs, TransformArg,
-    ValidateArgs,
+    FamilyArg, JoinArg, KeepArg, LeadsScoreArgs, LeadsTrainArgs, MailPlanArgs, MergeArgs,
+    MessageRenderArgs, MethodArg, MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg, RfmArgs,
+    ScaleArg, SegmentArgs, SplitArg, SplitArgs, TransformArg, ValidateArgs,
 };
 use crate::cmd;
 use crate::summary::thousands;
@@ -773,12 +774,60 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         out: audience_path.clone(),
     })?;
 
-    eprintln!("\n-- crm mail plan: one e-mail per branch with its leads attached (no network)");
+    let n_leads = (args.rows * 2).max(1_000);
+    eprintln!(
+        "\n-- generating {} telesales leads with call outcomes, and {} new leads to score",
+        thousands(n_leads as u64),
+        thousands((n_leads / 4) as u64)
+    );
+    let history = input_dir.join("telesales-history.csv");
+    let (contacted, booked) = leads::write(&history, n_leads, true, &mut rng)?;
+    let fresh = input_dir.join("new-leads.csv");
+    leads::write(&fresh, n_leads / 4, false, &mut rng)?;
+    eprintln!(
+        "   {} contacted ({:.1}%), {} booked ({:.1}%); call_status and call_seconds are filled after the call",
+        thousands(contacted as u64),
+        100.0 * contacted as f64 / n_leads as f64,
+        thousands(booked as u64),
+        100.0 * booked as f64 / n_leads as f64
+    );
+    eprintln!(
+        "\n-- crm leads train: two stages, P(contact) x P(booking | contact), best of three families"
+    );
+    let lead_model = out_dir.join("lead-model.json");
+    let lead_report = out_dir.join("lead-scoring-report.html");
+    let trained = cmd::leads::train(&LeadsTrainArgs {
+        input: history,
+        target: None,
+        contact_target: Some("contacted".into()),
+        booking_target: Some("booked".into()),
+        positive: Some("ya".into()),
+        excludes: ["lead_id", "name", "phone"].map(String::from).to_vec(),
+        leakage: ["call_status", "call_seconds"].map(String::from).to_vec(),
+        date_col: None,
+        split: SplitArg::Random,
+        model: FamilyArg::Best,
+        tune: 1,
+        balanced: false,
+        seed: args.seed,
+        model_out: lead_model.clone(),
+        report: Some(lead_report.clone()),
+    })?;
+    eprintln!("\n-- crm leads score: the call list, best first");
+    let call_list = out_dir.join("call-list.xlsx");
+    cmd::leads::score(&LeadsScoreArgs {
+        input: fresh,
+        model: lead_model.clone(),
+        out: call_list.clone(),
+        sort: true,
+    })?;
+
+    eprintln!("\n-- crm mail plan: each branch its part of the call list, attached (no network)");
     let directory_path = input_dir.join("branch-directory.csv");
     write_directory(&directory_path)?;
     let outbox = out_dir.join("outbox");
     let mailing = cmd::mail::plan(&MailPlanArgs {
-        input: merged_path.clone(),
+        input: call_list.clone(),
         branch_col: "branch".into(),
         directory: directory_path,
         template: None,
@@ -787,7 +836,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         campaign: "LEADS-2026-11".into(),
         from: "Tim CRM <crm@multifinance.example.co.id>".into(),
         attach: AttachArg::Xlsx,
-        summary_col: Some("product".into()),
+        summary_col: Some("tier".into()),
         allowed_domains: vec!["multifinance.example.co.id".into()],
         date: Some("2026-11-01".into()),
         drafts: true,
@@ -923,6 +972,16 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
             mailing.problems
         ),
     );
+    let final_auc = trained.report.final_metrics.as_ref().map_or(0.0, |m| m.roc_auc);
+    let single_auc = trained.report.single_stage.as_ref().map_or(0.0, |m| m.roc_auc);
+    show(
+        &lead_model,
+        &format!(
+            "two-stage lead model: test AUC {final_auc:.3} for P1 x P2 (single-stage model: {single_auc:.3})"
+        ),
+    );
+    show(&lead_report, "lead-scoring report: metrics, gains chart, deciles, importances");
+    show(&call_list, "new leads scored, sorted best first, with decile and tier A-D");
     show(&texts_path, &format!("{} WhatsApp texts (rejects beside it)", thousands(texts as u64)));
     show(
         &notices_path,

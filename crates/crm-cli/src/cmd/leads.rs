@@ -1,0 +1,271 @@
+//! `crm leads train|score|evaluate|monitor`.
+
+use std::fs::File;
+use std::io::BufWriter;
+use std::path::Path;
+
+use anyhow::{Context, bail};
+use crm_excel::{Cell, Table, XlsxWriter, write_csv};
+use crm_leadscore::{
+    FeatureSpec, Frame, LeadModel, Metrics, SplitKind, Targets, TrainOptions, TrainReport, psi_band,
+};
+
+use crate::args::{
+    FamilyArg, LeadsEvaluateArgs, LeadsMonitorArgs, LeadsScoreArgs, LeadsTrainArgs, SplitArg,
+};
+use crate::cmd::campaign::read_text_table;
+use crate::cmd::excel::{OutKind, out_kind};
+use crate::summary::thousands;
+
+/// A file read as text and typed: headers, cells, file row numbers, the frame, and the
+/// `(column, row)` values that did not fit their type.
+struct Loaded {
+    headers: Vec<String>,
+    cells: Vec<Vec<String>>,
+    numbers: Vec<u64>,
+    frame: Frame,
+    bad: Vec<(String, usize)>,
+}
+
+fn load_frame(
+    path: &Path,
+    types: &[(String, crm_leadscore::ColumnType)],
+) -> anyhow::Result<Loaded> {
+    let (headers, rows) = read_text_table(path)?;
+    let numbers: Vec<u64> = rows.iter().map(|(n, _)| *n).collect();
+    let cells: Vec<Vec<String>> = rows.into_iter().map(|(_, r)| r).collect();
+    let (frame, bad) = Frame::from_text(&headers, &cells, types);
+    Ok(Loaded { headers, cells, numbers, frame, bad })
+}
+
+fn load_model(path: &Path) -> anyhow::Result<LeadModel> {
+    let text = std::fs::read_to_string(path).with_context(|| path.display().to_string())?;
+    LeadModel::from_json(&text).with_context(|| path.display().to_string())
+}
+
+fn metrics_line(name: &str, m: &Metrics) -> String {
+    format!(
+        "  {name:<26} AUC {:.4}  PR-AUC {:.4}  KS {:.3}  log loss {:.4}  precision {:.3} recall {:.3} F1 {:.3} at {:.3}",
+        m.roc_auc,
+        m.average_precision,
+        m.ks,
+        m.log_loss,
+        m.precision,
+        m.recall,
+        m.f1,
+        m.confusion.threshold
+    )
+}
+
+pub(crate) struct TrainOutcome {
+    pub(crate) report: TrainReport,
+}
+
+pub(crate) fn train(args: &LeadsTrainArgs) -> anyhow::Result<TrainOutcome> {
+    let frame = load_frame(&args.input, &[])?.frame;
+    let targets = match (&args.target, &args.contact_target, &args.booking_target) {
+        (Some(t), _, _) => Targets::Single { target: t.clone(), positive: args.positive.clone() },
+        (None, Some(c), Some(b)) => Targets::TwoStage {
+            contact: c.clone(),
+            contact_positive: args.positive.clone(),
+            booking: b.clone(),
+            booking_positive: args.positive.clone(),
+        },
+        _ => bail!("give --target COL, or --contact-target COL with --booking-target COL"),
+    };
+    let mut opts = TrainOptions::new(targets);
+    opts.features = FeatureSpec {
+        exclude: args.excludes.clone(),
+        leakage: args.leakage.clone(),
+        ..Default::default()
+    };
+    opts.families = match args.model {
+        FamilyArg::Logistic => vec!["logistic".into()],
+        FamilyArg::Forest => vec!["forest".into()],
+        FamilyArg::Boosted => vec!["boosted".into()],
+        FamilyArg::Best => vec!["logistic".into(), "forest".into(), "boosted".into()],
+    };
+    opts.tune = args.tune.max(1);
+    opts.balanced = args.balanced;
+    opts.seed = args.seed;
+    opts.split = match args.split {
+        SplitArg::Random => SplitKind::Random,
+        SplitArg::Time => {
+            SplitKind::Time(args.date_col.clone().context("--split time needs --date-col")?)
+        }
+    };
+    if let Some(d) = &args.date_col
+        && !args.excludes.contains(d)
+        && args.split == SplitArg::Time
+    {
+        opts.features.exclude.push(d.clone());
+    }
+    let (model, report) =
+        LeadModel::train(&frame, &opts).with_context(|| args.input.display().to_string())?;
+    std::fs::write(&args.model_out, model.to_json())
+        .with_context(|| args.model_out.display().to_string())?;
+    eprintln!(
+        "trained on {} leads, tested on {} ({} without a target left out)",
+        thousands(report.rows.0 as u64),
+        thousands(report.rows.1 as u64),
+        report.missing_target
+    );
+    for s in &report.stages {
+        eprintln!("stage {}: candidates (validation AUC):", s.name);
+        for c in &s.candidates {
+            eprintln!(
+                "  {:<10} {:.4}  ({:.2} s)",
+                c.spec.family(),
+                c.validation_auc,
+                c.fit_seconds
+            );
+        }
+        eprintln!("{}", metrics_line(&format!("{} ({}), test", s.name, s.chosen), &s.test));
+        let top: Vec<String> =
+            s.importance.iter().take(5).map(|(n, _, p)| format!("{n} {p:.3}")).collect();
+        eprintln!("  top inputs (permutation AUC drop): {}", top.join(", "));
+    }
+    if let Some(m) = &report.final_metrics {
+        eprintln!("{}", metrics_line("final P1 x P2 vs booking", m));
+    }
+    if let Some(m) = &report.single_stage {
+        eprintln!("{}", metrics_line("single-stage booking model", m));
+    }
+    for s in &report.suspicious {
+        eprintln!(
+            "  warning: input {:?} alone gives AUC {:.3}: a leak? declare it with --leakage",
+            s.feature, s.auc
+        );
+    }
+    for (c, why) in &report.dropped {
+        eprintln!("  dropped column {c:?}: {why}");
+    }
+    if let Some(path) = &args.report {
+        std::fs::write(path, crate::cmd::report::leads(&report, &args.input.display().to_string()))
+            .with_context(|| path.display().to_string())?;
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!("wrote {}", args.model_out.display());
+    Ok(TrainOutcome { report })
+}
+
+pub(crate) fn score(args: &LeadsScoreArgs) -> anyhow::Result<usize> {
+    let model = load_model(&args.model)?;
+    let Loaded { headers, cells, numbers, frame, bad } =
+        load_frame(&args.input, &model.input_types())?;
+    // Rows with a value that does not fit the model's column type cannot be scored.
+    let mut reasons: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
+    for (col, i) in bad {
+        reasons.entry(i).or_default().push(format!(
+            "{col}: not a {:?} value",
+            model.input_types().iter().find(|(n, _)| *n == col).map(|(_, t)| *t)
+        ));
+    }
+    let good: Vec<usize> = (0..frame.rows()).filter(|i| !reasons.contains_key(i)).collect();
+    let scored =
+        model.score(&frame.select(&good)).with_context(|| args.input.display().to_string())?;
+    let two = scored.stages.len() == 2;
+    let mut columns = headers.clone();
+    if two {
+        columns.push("p_contact".into());
+        columns.push("p_booking".into());
+    }
+    columns.extend(["score", "decile", "tier"].map(String::from));
+    let mut order: Vec<usize> = (0..good.len()).collect();
+    if args.sort {
+        order.sort_by(|&a, &b| scored.score[b].total_cmp(&scored.score[a]));
+    }
+    let mut t = Table::new(columns);
+    for &k in &order {
+        let i = good[k];
+        let mut row: Vec<Cell> =
+            cells[i].iter().take(headers.len()).map(|s| Cell::from(s.as_str())).collect();
+        row.resize(headers.len(), Cell::Empty);
+        if two {
+            row.push(Cell::Float(scored.stages[0][k]));
+            row.push(Cell::Float(scored.stages[1][k]));
+        }
+        row.push(Cell::Float(scored.score[k]));
+        row.push(Cell::Int(scored.decile[k] as i64));
+        row.push(Cell::String(scored.tier[k].to_string()));
+        t.push_row(row)?;
+    }
+    let mut rej = Table::new(vec!["row".into(), "reason".into()]);
+    for (i, why) in &reasons {
+        rej.push_row(vec![Cell::Int(numbers[*i] as i64), Cell::String(why.join("; "))])?;
+    }
+    match out_kind(&args.out)? {
+        OutKind::Xlsx => {
+            let mut x = XlsxWriter::new();
+            x.write_table("Scores", &t)?;
+            if !rej.is_empty() {
+                x.write_table("Rejects", &rej)?;
+            }
+            x.save(&args.out)?;
+        }
+        OutKind::Csv => {
+            let f = File::create(&args.out).with_context(|| args.out.display().to_string())?;
+            write_csv(&t, BufWriter::new(f))?;
+            if !rej.is_empty() {
+                let stem = args
+                    .out
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let p = args.out.with_file_name(format!("{stem}.rejects.csv"));
+                write_csv(
+                    &rej,
+                    BufWriter::new(File::create(&p).with_context(|| p.display().to_string())?),
+                )?;
+                eprintln!("wrote {}", p.display());
+            }
+        }
+    }
+    let tiers = ['A', 'B', 'C', 'D'].map(|c| scored.tier.iter().filter(|t| **t == c).count());
+    eprintln!(
+        "scored {} of {} leads ({} rejected); tiers A {} / B {} / C {} / D {}",
+        thousands(good.len() as u64),
+        thousands(frame.rows() as u64),
+        reasons.len(),
+        tiers[0],
+        tiers[1],
+        tiers[2],
+        tiers[3]
+    );
+    eprintln!("wrote {}", args.out.display());
+    Ok(good.len())
+}
+
+pub(crate) fn evaluate(args: &LeadsEvaluateArgs) -> anyhow::Result<()> {
+    let model = load_model(&args.model)?;
+    let Loaded { frame, bad, .. } = load_frame(&args.input, &model.input_types())?;
+    if !bad.is_empty() {
+        bail!(
+            "{}: {} values do not fit the model's column types (first: column {:?}, row {})",
+            args.input.display(),
+            bad.len(),
+            bad[0].0,
+            bad[0].1 + 2
+        );
+    }
+    let (m, d) = model.evaluate(&frame).with_context(|| args.input.display().to_string())?;
+    eprintln!("{}", metrics_line("final score", &m));
+    let json = serde_json::json!({ "metrics": m, "deciles": d });
+    std::fs::write(&args.out, serde_json::to_string_pretty(&json)?)
+        .with_context(|| args.out.display().to_string())?;
+    eprintln!("wrote {}", args.out.display());
+    Ok(())
+}
+
+pub(crate) fn monitor(args: &LeadsMonitorArgs) -> anyhow::Result<()> {
+    let model = load_model(&args.model)?;
+    let Loaded { frame, bad, .. } = load_frame(&args.input, &model.input_types())?;
+    let good: Vec<usize> = (0..frame.rows()).filter(|i| !bad.iter().any(|(_, r)| r == i)).collect();
+    let m =
+        model.monitor(&frame.select(&good)).with_context(|| args.input.display().to_string())?;
+    println!("score PSI {:.4} ({})", m.score_psi, psi_band(m.score_psi));
+    for (name, v) in m.inputs.iter().take(15) {
+        println!("  {name:<32} {v:.4} ({})", psi_band(*v));
+    }
+    Ok(())
+}

@@ -1,0 +1,4 @@
+//! Integration tests of crm-leadscore.
+
+mod bank;
+mod metrics;
