@@ -9,7 +9,7 @@ use anyhow::{Context, bail};
 use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter};
 use crm_rfm::{
     Binning, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis, RejectReason,
-    ReturnPolicy, ScoreOptions, Scores, SegmentRules, Segments,
+    ReturnPolicy, ScoreOptions, Scores, SegmentRules, Segments, Transaction,
 };
 
 use crate::args::{FrequencyArg, MethodArg, MonetaryArg, ReturnsArg, RfmArgs};
@@ -165,7 +165,38 @@ impl Columns<'_> {
 
 const FIELDS: [&str; 4] = ["customer", "date", "amount", "invoice"];
 
-/// Streams a CSV file into the builder: one pass, memory bounded by the customers.
+/// One parsed transaction of a batch: text ranges into the batch's buffer.
+struct Item {
+    row: u64,
+    customer: (u32, u32),
+    invoice: Option<(u32, u32)>,
+    date: chrono::NaiveDate,
+    amount: f64,
+}
+
+/// Rows parsed by the reader thread, in file order.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    items: Vec<Item>,
+    rejects: Vec<(u64, &'static str, RejectReason)>,
+}
+
+const BATCH_ROWS: usize = 65_536;
+
+fn clip(s: &str) -> String {
+    let s = s.trim();
+    let mut out: String = s.chars().take(12).collect();
+    if out.len() < s.len() {
+        out.push('…');
+    }
+    out
+}
+
+/// Streams a CSV file into the builder: a reader thread parses records, dates and amounts
+/// into batches while this thread aggregates them (the two halves take about the same time,
+/// so two cores halve the wall time). Memory stays bounded by the customers plus four
+/// batches in flight.
 fn read_csv(
     path: &Path,
     columns: &Columns<'_>,
@@ -181,30 +212,95 @@ fn read_csv(
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
     let idx = columns.find(&headers, path)?;
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return Err(e).with_context(|| path.display().to_string()),
-        }
-        let row = record.position().map_or(0, |p| p.line());
-        let mut fields: [&str; 4] = [""; 4];
-        let mut missing = None;
-        for (k, i) in idx.iter().enumerate() {
-            let Some(i) = *i else { continue };
-            match record.get(i) {
-                Some(b) => fields[k] = std::str::from_utf8(b).unwrap_or("\u{fffd}"),
-                None => missing = missing.or(Some(k)),
+    let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<Batch>>(4);
+    let display = path.display().to_string();
+    let reader = std::thread::spawn(move || {
+        let mut record = csv::ByteRecord::new();
+        let mut batch = Batch::default();
+        loop {
+            match rdr.read_byte_record(&mut record) {
+                Ok(true) => {}
+                Ok(false) => break,
+                Err(e) => {
+                    let _ = tx.send(Err(anyhow::Error::new(e).context(display.clone())));
+                    return;
+                }
+            }
+            let row = record.position().map_or(0, |p| p.line());
+            let mut fields: [&str; 4] = [""; 4];
+            let mut missing = None;
+            for (k, i) in idx.iter().enumerate() {
+                let Some(i) = *i else { continue };
+                match record.get(i) {
+                    Some(b) => fields[k] = std::str::from_utf8(b).unwrap_or("\u{fffd}"),
+                    None => missing = missing.or(Some(k)),
+                }
+            }
+            if let Some(k) = missing {
+                batch.rejects.push((row, FIELDS[k], RejectReason::Empty));
+            } else {
+                match (crm_rfm::parse_date(fields[1]), crm_rfm::parse_amount(fields[2])) {
+                    (None, _) => {
+                        let why = if fields[1].trim().is_empty() {
+                            RejectReason::Empty
+                        } else {
+                            RejectReason::Date(clip(fields[1]))
+                        };
+                        batch.rejects.push((row, "date", why));
+                    }
+                    (_, None) => {
+                        let why = if fields[2].trim().is_empty() {
+                            RejectReason::Empty
+                        } else {
+                            RejectReason::Amount(clip(fields[2]))
+                        };
+                        batch.rejects.push((row, "amount", why));
+                    }
+                    (Some(date), Some(amount)) => {
+                        let mut span = |t: &str| {
+                            let start = batch.text.len() as u32;
+                            batch.text.push_str(t);
+                            (start, batch.text.len() as u32)
+                        };
+                        let customer = span(fields[0]);
+                        let invoice = idx[3].map(|_| span(fields[3]));
+                        batch.items.push(Item { row, customer, invoice, date, amount });
+                    }
+                }
+            }
+            if batch.items.len() + batch.rejects.len() >= BATCH_ROWS {
+                if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
+                    return;
+                }
             }
         }
-        if let Some(k) = missing {
-            builder.reject(row, FIELDS[k], RejectReason::Empty);
-            continue;
+        let _ = tx.send(Ok(batch));
+    });
+    for batch in rx {
+        let batch = batch?;
+        let text = &batch.text;
+        let slice = |(a, b): (u32, u32)| &text[a as usize..b as usize];
+        // Items and rejects are each in file order: merge them by row.
+        let mut rejects = batch.rejects.into_iter().peekable();
+        for it in &batch.items {
+            while let Some((row, field, _)) = rejects.peek() {
+                if *row > it.row {
+                    break;
+                }
+                let (row, field, why) = (*row, *field, rejects.next().expect("peeked").2);
+                builder.reject(row, field, why);
+            }
+            let mut tx = Transaction::new(slice(it.customer), it.date, it.amount).row(it.row);
+            if let Some(inv) = it.invoice {
+                tx = tx.invoice(slice(inv));
+            }
+            builder.push(tx);
         }
-        let invoice = idx[3].map(|_| fields[3]);
-        builder.push_text(row, fields[0], fields[1], fields[2], invoice);
+        for (row, field, why) in rejects {
+            builder.reject(row, field, why);
+        }
     }
+    reader.join().map_err(|_| anyhow::anyhow!("the CSV reader thread panicked"))?;
     Ok(())
 }
 
