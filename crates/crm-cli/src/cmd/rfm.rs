@@ -268,10 +268,10 @@ fn read_csv(
                     }
                 }
             }
-            if batch.items.len() + batch.rejects.len() >= BATCH_ROWS {
-                if tx.send(Ok(std::mem::take(&mut batch))).is_err() {
-                    return;
-                }
+            if batch.items.len() + batch.rejects.len() >= BATCH_ROWS
+                && tx.send(Ok(std::mem::take(&mut batch))).is_err()
+            {
+                return;
             }
         }
         let _ = tx.send(Ok(batch));
