@@ -5,7 +5,7 @@
 //!   kmeans-compare fit IN.csv --k K --n-init N --seed S         crm-kmeans (Auto: Hamerly)
 //!   kmeans-compare lloyd IN.csv --k K --n-init N --seed S       crm-kmeans, Lloyd forced
 //!   kmeans-compare linfa IN.csv --k K --n-init N --seed S       linfa-clustering KMeans
-//!   kmeans-compare silhouette IN.csv --k K --sample M --seed S  fit (not timed), then the
+//!   kmeans-compare silhouette IN.csv --k K --sample M --seed S  fit with --n-init (not timed), then the
 //!                                                              sampled silhouette (timed)
 //! Output: `fit <seconds> inertia <sum> n_iter <n>` or `silhouette <seconds> value <v>`.
 
@@ -81,7 +81,7 @@ fn try_main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "silhouette" => {
             let sample = opt("--sample", 10_000)? as usize;
-            let fit = KMeans::new(k).n_init(1).seed(seed).fit(x.view())?;
+            let fit = KMeans::new(k).n_init(n_init).seed(seed).fit(x.view())?;
             let t = Instant::now();
             let v = silhouette_sampled(x.view(), &fit.labels, sample, seed)?;
             println!("silhouette {:.4} value {v}", t.elapsed().as_secs_f64());

@@ -69,7 +69,8 @@ struct Agg {
     first_total: f64,
 }
 
-/// Accumulates transactions into BTYD summaries (see the [module](self) docs).
+/// Accumulates transactions into BTYD summaries (the "buy till you die" definitions:
+/// recency is the age at the last purchase, frequency counts repeat periods).
 ///
 /// The rules, each as lifetimes 0.11.3 implements them:
 /// 1. every date and the observation end are floored to the [`Period`]; rows whose floored
