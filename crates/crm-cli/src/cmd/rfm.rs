@@ -371,25 +371,43 @@ fn write_customers_csv(
             v
         })
         .collect();
-    let mut line: Vec<u8> = Vec::with_capacity(256);
-    for (i, c) in outcome.features.iter().enumerate() {
-        line.clear();
-        write_csv_field(&mut line, c.id);
-        let s = outcome.scores.get(i);
-        write!(
-            line,
-            ",{},{},{},{},{},{},{},",
-            c.recency_days,
-            c.frequency,
-            c.monetary,
-            s.r,
-            s.f,
-            s.m,
-            s.value()
-        )?;
-        line.extend_from_slice(&names[segments.index(i)]);
-        writeln!(line, ",{},{}", c.first_purchase, c.last_purchase)?;
-        w.write_all(&line)?;
+    // Lines are formatted in blocks, two at a time on two threads, and written in order.
+    let format = |rows: std::ops::Range<usize>| -> Vec<u8> {
+        let mut out = Vec::with_capacity(rows.len() * 96);
+        for i in rows {
+            let c = outcome.features.customer(i);
+            write_csv_field(&mut out, c.id);
+            let s = outcome.scores.get(i);
+            let _ = write!(
+                out,
+                ",{},{},{},{},{},{},{},",
+                c.recency_days,
+                c.frequency,
+                c.monetary,
+                s.r,
+                s.f,
+                s.m,
+                s.value()
+            );
+            out.extend_from_slice(&names[segments.index(i)]);
+            let _ = writeln!(out, ",{},{}", c.first_purchase, c.last_purchase);
+        }
+        out
+    };
+    const BLOCK: usize = 1 << 17;
+    let n = outcome.features.len();
+    let mut start = 0;
+    while start < n {
+        let mid = (start + BLOCK).min(n);
+        let end = (mid + BLOCK).min(n);
+        let (a, b) = std::thread::scope(|scope| {
+            let second = scope.spawn(|| format(mid..end));
+            let first = format(start..mid);
+            (first, second.join().expect("formatting does not panic"))
+        });
+        w.write_all(&a)?;
+        w.write_all(&b)?;
+        start = end;
     }
     w.flush().with_context(|| path.display().to_string())?;
     Ok(())
