@@ -160,7 +160,14 @@ impl Boosted {
             .set_colsample_bytree(p.colsample)
             .set_l2(p.l2)
             .set_seed(p.seed)
-            .set_parallel(true);
+            .set_parallel(true)
+            // forust-ml only subsamples rows with an explicit sample method; XGBoost's
+            // `subsample` is uniform random sampling per tree.
+            .set_sample_method(if p.subsample < 1.0 {
+                forust_ml::sampler::SampleMethod::Random
+            } else {
+                forust_ml::sampler::SampleMethod::None
+            });
         model
             .fit(&m, &yv, &w, None)
             .map_err(|e| Error::Training { model: "boosted".into(), message: e.to_string() })?;
