@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::frame::{ColumnType, Frame, Schema, Values};
+use crate::metrics::quantile;
 
 /// What to learn from, and what never to learn from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -92,14 +93,6 @@ impl Design {
 
 fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
-}
-
-fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let j = h.floor() as usize;
-    let g = h - j as f64;
-    let (a, b) = (sorted[j], sorted[(j + 1).min(sorted.len() - 1)]);
-    if g >= 0.5 { b - (b - a) * (1.0 - g) } else { a + (b - a) * g }
 }
 
 /// The feature columns of a frame under a spec.

@@ -411,14 +411,16 @@ fn shares(edges: &[f64], v: &[f64]) -> [f64; 10] {
 fn decile_edges(expected: &[f64]) -> Vec<f64> {
     let mut sorted: Vec<f64> = expected.to_vec();
     sorted.sort_by(f64::total_cmp);
-    let q = |p: f64| {
-        let h = (sorted.len() - 1) as f64 * p;
-        let j = h.floor() as usize;
-        let g = h - j as f64;
-        let (a, b) = (sorted[j], sorted[(j + 1).min(sorted.len() - 1)]);
-        if g >= 0.5 { b - (b - a) * (1.0 - g) } else { a + (b - a) * g }
-    };
-    (1..10).map(|i| q(f64::from(i) / 10.0)).collect()
+    (1..10).map(|i| quantile(&sorted, f64::from(i) / 10.0)).collect()
+}
+
+/// numpy's `quantile(sorted, p, method="linear")` of ascending, non-empty data.
+pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
+    let h = (sorted.len() - 1) as f64 * p;
+    let j = h.floor() as usize;
+    let g = h - j as f64;
+    let (a, b) = (sorted[j], sorted[(j + 1).min(sorted.len() - 1)]);
+    if g >= 0.5 { b - (b - a) * (1.0 - g) } else { a + (b - a) * g }
 }
 
 /// The PSI band: `"stable"` (< 0.1), `"moderate"` (0.1–0.25) or `"significant"` (> 0.25).

@@ -45,6 +45,42 @@ pub(crate) fn out_kind(path: &Path) -> anyhow::Result<OutKind> {
     }
 }
 
+/// Writes `sheets` to an .xlsx (a Rejects sheet after them when there are rejects), or the
+/// first sheet to a .csv with the rejects beside it as `OUT.rejects.csv`.
+pub(crate) fn write_with_rejects(
+    out: &Path,
+    sheets: &[(&str, &Table)],
+    rejects: &Table,
+) -> anyhow::Result<()> {
+    match out_kind(out)? {
+        OutKind::Xlsx => {
+            let mut xlsx = XlsxWriter::new();
+            for (name, t) in sheets {
+                xlsx.write_table(name, t)?;
+            }
+            if !rejects.is_empty() {
+                xlsx.write_table("Rejects", rejects)?;
+            }
+            xlsx.save(out)?;
+        }
+        OutKind::Csv => {
+            let write = |path: &Path, t: &Table| -> anyhow::Result<()> {
+                let file = File::create(path).with_context(|| path.display().to_string())?;
+                write_csv(t, BufWriter::new(file)).with_context(|| path.display().to_string())
+            };
+            write(out, sheets.first().context("nothing to write")?.1)?;
+            if !rejects.is_empty() {
+                let stem =
+                    out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+                let path = out.with_file_name(format!("{stem}.rejects.csv"));
+                write(&path, rejects)?;
+                eprintln!("wrote {}", path.display());
+            }
+        }
+    }
+    Ok(())
+}
+
 /// What `merge` produced.
 #[derive(Debug)]
 pub(crate) struct MergeOutcome {

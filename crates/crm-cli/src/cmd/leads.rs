@@ -1,11 +1,9 @@
 //! `crm leads train|score|evaluate|monitor`.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use crm_excel::{Cell, Table, XlsxWriter, write_csv};
+use crm_excel::{Cell, Table};
 use crm_leadscore::{
     FeatureSpec, Frame, LeadModel, Metrics, SplitKind, Targets, TrainOptions, TrainReport, psi_band,
 };
@@ -14,7 +12,7 @@ use crate::args::{
     FamilyArg, LeadsEvaluateArgs, LeadsMonitorArgs, LeadsScoreArgs, LeadsTrainArgs, SplitArg,
 };
 use crate::cmd::campaign::read_text_table;
-use crate::cmd::excel::{OutKind, out_kind};
+use crate::cmd::excel::write_with_rejects;
 use crate::summary::thousands;
 
 /// A file read as text and typed: headers, cells, file row numbers, the frame, and the
@@ -194,33 +192,7 @@ pub(crate) fn score(args: &LeadsScoreArgs) -> anyhow::Result<usize> {
     for (i, why) in &reasons {
         rej.push_row(vec![Cell::Int(numbers[*i] as i64), Cell::String(why.join("; "))])?;
     }
-    match out_kind(&args.out)? {
-        OutKind::Xlsx => {
-            let mut x = XlsxWriter::new();
-            x.write_table("Scores", &t)?;
-            if !rej.is_empty() {
-                x.write_table("Rejects", &rej)?;
-            }
-            x.save(&args.out)?;
-        }
-        OutKind::Csv => {
-            let f = File::create(&args.out).with_context(|| args.out.display().to_string())?;
-            write_csv(&t, BufWriter::new(f))?;
-            if !rej.is_empty() {
-                let stem = args
-                    .out
-                    .file_stem()
-                    .map(|s| s.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let p = args.out.with_file_name(format!("{stem}.rejects.csv"));
-                write_csv(
-                    &rej,
-                    BufWriter::new(File::create(&p).with_context(|| p.display().to_string())?),
-                )?;
-                eprintln!("wrote {}", p.display());
-            }
-        }
-    }
+    write_with_rejects(&args.out, &[("Scores", &t)], &rej)?;
     let tiers = ['A', 'B', 'C', 'D'].map(|c| scored.tier.iter().filter(|t| **t == c).count());
     eprintln!(
         "scored {} of {} leads ({} rejected); tiers A {} / B {} / C {} / D {}",

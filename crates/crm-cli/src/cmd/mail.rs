@@ -1,8 +1,6 @@
 //! `crm mail plan|send` and `crm message render|autodebit`.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -19,7 +17,7 @@ use crate::args::{
     AttachArg, AutodebitArgs, ChannelArg, MailPlanArgs, MailSendArgs, MessageRenderArgs,
 };
 use crate::cmd::campaign::{TextRows, read_text_table};
-use crate::cmd::excel::{OutKind, out_kind};
+use crate::cmd::excel::write_with_rejects;
 use crate::summary::thousands;
 
 fn column(headers: &[String], name: &str, file: &Path, what: &str) -> anyhow::Result<usize> {
@@ -326,28 +324,7 @@ pub(crate) fn send(args: &MailSendArgs) -> anyhow::Result<bool> {
 }
 
 fn write_table(out: &Path, table: &Table, rejects: &Table) -> anyhow::Result<()> {
-    match out_kind(out)? {
-        OutKind::Xlsx => {
-            let mut x = XlsxWriter::new();
-            x.write_table("Data", table)?;
-            if !rejects.is_empty() {
-                x.write_table("Rejects", rejects)?;
-            }
-            x.save(out)?;
-        }
-        OutKind::Csv => {
-            let f = File::create(out).with_context(|| out.display().to_string())?;
-            write_csv(table, BufWriter::new(f))?;
-            if !rejects.is_empty() {
-                let stem =
-                    out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                let path = out.with_file_name(format!("{stem}.rejects.csv"));
-                let f = File::create(&path).with_context(|| path.display().to_string())?;
-                write_csv(rejects, BufWriter::new(f))?;
-                eprintln!("wrote {}", path.display());
-            }
-        }
-    }
+    write_with_rejects(out, &[("Data", table)], rejects)?;
     eprintln!("wrote {}", out.display());
     Ok(())
 }

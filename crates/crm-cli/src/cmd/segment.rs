@@ -1,11 +1,9 @@
 //! `crm segment`: K-Means clustering of customers, and assignment to a saved model.
 
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use crm_excel::{Cell, Table, XlsxWriter, write_csv};
+use crm_excel::{Cell, Table};
 use crm_kmeans::{
     ClusterProfile, Clustering, KMeans, KSelection, Model, Pipeline, Scaling, Transform, choose_k,
 };
@@ -13,7 +11,7 @@ use ndarray::Array2;
 
 use crate::args::{PredictArgs, ScaleArg, SegmentArgs, TransformArg};
 use crate::cmd::campaign::{TextRows, read_text_table};
-use crate::cmd::excel::{OutKind, out_kind};
+use crate::cmd::excel::{out_kind, write_with_rejects};
 use crate::summary::thousands;
 
 /// Rows used for silhouettes (sampled with the seed above this).
@@ -97,7 +95,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
     let (Some(input), Some(out)) = (&args.input, &args.out) else {
         bail!("crm segment needs IN and --out (or `crm segment predict`)");
     };
-    let kind = out_kind(out)?;
+    out_kind(out)?; // a bad extension fails before the work
     let (headers, rows) = read_text_table(input)?;
     let transform = match args.transform {
         TransformArg::Log1p => Transform::Log1p,
@@ -146,7 +144,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
 
     let data = labelled_table(&headers, &rows, &f.used, &seg.labels, &seg.model.names)?;
     let profiles = profiles_table(&seg, &args.features);
-    write_outputs(out, kind, &data, &f.rejects, &[("Profiles", &profiles)], selection.as_ref())?;
+    write_outputs(out, &data, &f.rejects, &[("Profiles", &profiles)], selection.as_ref())?;
     if let Some(path) = &args.model_out {
         std::fs::write(path, seg.model.to_json()).with_context(|| path.display().to_string())?;
         eprintln!("wrote {}", path.display());
@@ -297,7 +295,6 @@ fn selection_table(sel: &KSelection) -> Table {
 
 fn write_outputs(
     out: &Path,
-    kind: OutKind,
     data: &Table,
     rejects: &[(u64, String)],
     extra: &[(&str, &Table)],
@@ -307,41 +304,17 @@ fn write_outputs(
     for (row, reason) in rejects {
         rej.push_row(vec![Cell::Int(*row as i64), Cell::String(reason.clone())])?;
     }
-    match kind {
-        OutKind::Xlsx => {
-            let mut xlsx = XlsxWriter::new();
-            xlsx.write_table("Data", data)?;
-            for (name, t) in extra {
-                xlsx.write_table(name, t)?;
-            }
-            if let Some(sel) = selection {
-                xlsx.write_table("Selection", &selection_table(sel))?;
-            }
-            if !rejects.is_empty() {
-                xlsx.write_table("Rejects", &rej)?;
-            }
-            xlsx.save(out)?;
-        }
-        OutKind::Csv => {
-            let write = |path: &Path, t: &Table| -> anyhow::Result<()> {
-                let file = File::create(path).with_context(|| path.display().to_string())?;
-                write_csv(t, BufWriter::new(file)).with_context(|| path.display().to_string())
-            };
-            write(out, data)?;
-            let stem =
-                out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            if !rejects.is_empty() {
-                let path = out.with_file_name(format!("{stem}.rejects.csv"));
-                write(&path, &rej)?;
-                eprintln!("wrote {}", path.display());
-            }
-        }
+    let selection = selection.map(selection_table);
+    let mut sheets: Vec<(&str, &Table)> = vec![("Data", data)];
+    sheets.extend_from_slice(extra);
+    if let Some(t) = &selection {
+        sheets.push(("Selection", t));
     }
-    Ok(())
+    write_with_rejects(out, &sheets, &rej)
 }
 
 pub(crate) fn predict(args: &PredictArgs) -> anyhow::Result<usize> {
-    let kind = out_kind(&args.out)?;
+    out_kind(&args.out)?;
     let text =
         std::fs::read_to_string(&args.model).with_context(|| args.model.display().to_string())?;
     let model = Model::from_json(&text).with_context(|| args.model.display().to_string())?;
@@ -351,7 +324,7 @@ pub(crate) fn predict(args: &PredictArgs) -> anyhow::Result<usize> {
         .predict(&model.features, f.x.view())
         .with_context(|| args.input.display().to_string())?;
     let data = labelled_table(&headers, &rows, &f.used, &labels, &model.names)?;
-    write_outputs(&args.out, kind, &data, &f.rejects, &[], None)?;
+    write_outputs(&args.out, &data, &f.rejects, &[], None)?;
     let mut counts = vec![0usize; model.k()];
     for &l in &labels {
         counts[l] += 1;
