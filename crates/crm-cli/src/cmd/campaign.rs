@@ -149,12 +149,12 @@ pub(crate) fn audience(args: &AudienceArgs) -> anyhow::Result<AudienceOutcome> {
 
     match kind {
         OutKind::Xlsx => {
+            let mut sheets: Vec<(&str, &Table)> =
+                lists.iter().map(|(name, t)| (name.as_str(), t)).collect();
+            sheets.push(("Steps", &steps));
+            sheets.push(("Left out", &status));
             let mut xlsx = XlsxWriter::new();
-            for (name, t) in &lists {
-                xlsx.write_table(name, t)?;
-            }
-            xlsx.write_table("Steps", &steps)?;
-            xlsx.write_table("Left out", &status)?;
+            xlsx.write_tables(&sheets)?;
             xlsx.save(&args.out)?;
             eprintln!("wrote {}", args.out.display());
         }

@@ -54,13 +54,12 @@ pub(crate) fn write_with_rejects(
 ) -> anyhow::Result<()> {
     match out_kind(out)? {
         OutKind::Xlsx => {
-            let mut xlsx = XlsxWriter::new();
-            for (name, t) in sheets {
-                xlsx.write_table(name, t)?;
-            }
+            let mut all = sheets.to_vec();
             if !rejects.is_empty() {
-                xlsx.write_table("Rejects", rejects)?;
+                all.push(("Rejects", rejects));
             }
+            let mut xlsx = XlsxWriter::new();
+            xlsx.write_tables(&all)?;
             xlsx.save(out)?;
         }
         OutKind::Csv => {

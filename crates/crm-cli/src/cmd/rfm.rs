@@ -444,22 +444,28 @@ fn write_xlsx(path: &Path, outcome: &RfmOutcome, segments: &Segments<'_>) -> any
             Cell::Date(c.last_purchase),
         ])?;
     }
-    let mut xlsx = XlsxWriter::new();
-    xlsx.write_table("Customers", &customers)?;
-    xlsx.write_table("Thresholds", &thresholds_table(&outcome.scores))?;
-    xlsx.write_table("Segments", &segments_table(outcome, segments))?;
-    xlsx.write_table("Coverage", &coverage_table(outcome))?;
-    if !f.rejects().is_empty() {
-        let mut rejects = Table::new(vec!["row".into(), "field".into(), "reason".into()]);
-        for r in f.rejects() {
-            rejects.push_row(vec![
-                Cell::Int(r.row as i64),
-                Cell::from(r.field),
-                Cell::String(r.reason.to_string()),
-            ])?;
-        }
-        xlsx.write_table("Rejects", &rejects)?;
+    let thresholds = thresholds_table(&outcome.scores);
+    let segment_summary = segments_table(outcome, segments);
+    let coverage = coverage_table(outcome);
+    let mut rejects = Table::new(vec!["row".into(), "field".into(), "reason".into()]);
+    for r in f.rejects() {
+        rejects.push_row(vec![
+            Cell::Int(r.row as i64),
+            Cell::from(r.field),
+            Cell::String(r.reason.to_string()),
+        ])?;
     }
+    let mut sheets = vec![
+        ("Customers", &customers),
+        ("Thresholds", &thresholds),
+        ("Segments", &segment_summary),
+        ("Coverage", &coverage),
+    ];
+    if !rejects.is_empty() {
+        sheets.push(("Rejects", &rejects));
+    }
+    let mut xlsx = XlsxWriter::new();
+    xlsx.write_tables(&sheets)?;
     xlsx.save(path)?;
     Ok(())
 }

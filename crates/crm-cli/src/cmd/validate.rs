@@ -160,11 +160,11 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
                 .with_context(|| args.out.display().to_string())?;
         }
         OutKind::Xlsx => {
+            // The sheets are filled in parallel: the data sheet is the long one.
+            let (summary, errors) = (summary_table(&batch), errors_table(&batch, &numbers));
             let mut xlsx = XlsxWriter::new();
-            xlsx.write_table("Data", &data)?;
             xlsx.table_style(Some(TableStyle::Medium2));
-            xlsx.write_table("Summary", &summary_table(&batch))?;
-            xlsx.write_table("Errors", &errors_table(&batch, &numbers))?;
+            xlsx.write_tables(&[("Data", &data), ("Summary", &summary), ("Errors", &errors)])?;
             xlsx.save(&args.out)?;
         }
     }
