@@ -348,6 +348,10 @@ pub(crate) struct LeadsTrainArgs {
     /// Random-search candidates per family (1: defaults only).
     #[arg(long, default_value_t = 1, value_name = "N")]
     pub(crate) tune: usize,
+    /// Compare candidates by stratified K-fold cross-validation on the training leads
+    /// (default: on one 20% validation part of them).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u16).range(2..=20))]
+    pub(crate) cv: Option<u16>,
     /// Weight both classes equally.
     #[arg(long)]
     pub(crate) balanced: bool,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::features::{Design, Encoder, FeatureSpec, Suspicious, suspicious_features};
 use crate::frame::{ColumnType, Frame, Schema};
-use crate::metrics::{Decile, Metrics, deciles, rank_groups};
+use crate::metrics::{CalibrationBin, Decile, Metrics, calibration, deciles, rank_groups};
 use crate::model::{Model, ModelSpec, permutation_importance};
 use crate::protocol::{
     Split, ThresholdRule, choose_threshold, random_search, stratified_split, time_split,
@@ -65,6 +65,9 @@ pub struct TrainOptions {
     pub families: Vec<String>,
     /// Random-search candidates per family (1 = defaults only).
     pub tune: usize,
+    /// Candidates are compared by stratified k-fold cross-validation on the training rows
+    /// with this many folds; 0 or 1: on one validation part (20%) of them.
+    pub cv_folds: usize,
     /// Test rows.
     pub split: SplitKind,
     /// Share of rows held out for the test (default 0.25).
@@ -78,13 +81,15 @@ pub struct TrainOptions {
 }
 
 impl TrainOptions {
-    /// Defaults: boosted only, no tuning, random 25% test, Stage 1 recall 0.9, seed 42.
+    /// Defaults: boosted only, no tuning, one validation part, random 25% test, Stage 1
+    /// recall 0.9, seed 42.
     pub fn new(targets: Targets) -> TrainOptions {
         TrainOptions {
             targets,
             features: FeatureSpec::default(),
             families: vec!["boosted".into()],
             tune: 1,
+            cv_folds: 0,
             split: SplitKind::Random,
             test_share: 0.25,
             balanced: false,
@@ -149,10 +154,24 @@ pub struct Monitoring {
 pub struct Candidate {
     /// The settings.
     pub spec: ModelSpec,
-    /// ROC-AUC on the validation rows (20% of training).
+    /// ROC-AUC on the validation rows (20% of training), or the mean over the folds.
     pub validation_auc: f64,
-    /// Seconds to fit on the inner training rows.
+    /// ROC-AUC on each cross-validation fold (one value without cross-validation).
+    pub fold_aucs: Vec<f64>,
+    /// Seconds to fit on the inner training rows (summed over the folds).
     pub fit_seconds: f64,
+}
+
+impl Candidate {
+    /// The standard deviation of the fold AUCs (0 with one validation part).
+    pub fn fold_sd(&self) -> f64 {
+        let n = self.fold_aucs.len() as f64;
+        if n < 2.0 {
+            return 0.0;
+        }
+        let var = self.fold_aucs.iter().map(|a| (a - self.validation_auc).powi(2)).sum::<f64>();
+        (var / (n - 1.0)).sqrt()
+    }
 }
 
 /// What training found for one stage.
@@ -170,6 +189,11 @@ pub struct StageReport {
     pub test: Metrics,
     /// The decile table on the test rows.
     pub deciles: Vec<Decile>,
+    /// Predicted against observed rates on the test rows, in ten equal-width bins.
+    pub calibration: Vec<CalibrationBin>,
+    /// The test ROC curve as `(false positive rate, true positive rate)` at false positive
+    /// rates 0, 0.01, ..., 1 (the highest true positive rate reached by each).
+    pub roc: Vec<(f64, f64)>,
     /// `(input, model importance, permutation importance)`, by permutation importance.
     pub importance: Vec<(String, f64, f64)>,
     /// `(input, coefficient, odds ratio)` for a logistic model.
@@ -212,8 +236,8 @@ struct StageFit {
     test_scores: Vec<f64>,
 }
 
-/// Tries the families (and random-search candidates) on a validation part of `train`,
-/// refits the best on all of `train`, and evaluates it on `test`.
+/// Tries the families (and random-search candidates) on a validation part of `train` or by
+/// k-fold cross-validation, refits the best on all of `train`, and evaluates it on `test`.
 fn fit_stage(
     name: &str,
     x: &Design,
@@ -224,20 +248,38 @@ fn fit_stage(
     rule: ThresholdRule,
 ) -> Result<StageFit, Error> {
     let ytr: Vec<bool> = train.iter().map(|&i| y[i]).collect();
-    let inner = stratified_split(&ytr, 0.2, opts.seed ^ 0x5eed)?;
+    let parts = if opts.cv_folds >= 2 {
+        crate::protocol::stratified_kfold(&ytr, opts.cv_folds, opts.seed ^ 0x5eed)?
+    } else {
+        vec![stratified_split(&ytr, 0.2, opts.seed ^ 0x5eed)?]
+    };
     let rows = |idx: &[usize]| idx.iter().map(|&k| train[k]).collect::<Vec<_>>();
-    let (fit_rows, val_rows) = (rows(&inner.train), rows(&inner.test));
-    let (xf, xv) = (x.select(&fit_rows), x.select(&val_rows));
-    let yf: Vec<bool> = fit_rows.iter().map(|&i| y[i]).collect();
-    let yv: Vec<bool> = val_rows.iter().map(|&i| y[i]).collect();
+    // (fit design, fit labels, validation design, validation labels) per part.
+    let parts: Vec<(Design, Vec<bool>, Design, Vec<bool>)> = parts
+        .iter()
+        .map(|part| {
+            let (fit_rows, val_rows) = (rows(&part.train), rows(&part.test));
+            (
+                x.select(&fit_rows),
+                fit_rows.iter().map(|&i| y[i]).collect(),
+                x.select(&val_rows),
+                val_rows.iter().map(|&i| y[i]).collect(),
+            )
+        })
+        .collect();
     let mut candidates = Vec::new();
     for family in &opts.families {
         for spec in random_search(family, opts.tune, opts.seed)? {
-            let t = Instant::now();
-            let m = Model::fit(&spec, &xf, &yf, opts.balanced)?;
-            let fit_seconds = t.elapsed().as_secs_f64();
-            let validation_auc = crate::metrics::roc_auc(&yv, &m.predict(&xv))?;
-            candidates.push(Candidate { spec, validation_auc, fit_seconds });
+            let mut fit_seconds = 0.0;
+            let mut fold_aucs = Vec::with_capacity(parts.len());
+            for (xf, yf, xv, yv) in &parts {
+                let t = Instant::now();
+                let m = Model::fit(&spec, xf, yf, opts.balanced)?;
+                fit_seconds += t.elapsed().as_secs_f64();
+                fold_aucs.push(crate::metrics::roc_auc(yv, &m.predict(xv))?);
+            }
+            let validation_auc = fold_aucs.iter().sum::<f64>() / fold_aucs.len() as f64;
+            candidates.push(Candidate { spec, validation_auc, fold_aucs, fit_seconds });
         }
     }
     let best = candidates
@@ -272,11 +314,30 @@ fn fit_stage(
         chosen: best.family().into(),
         fit_seconds,
         deciles: deciles(&ys, &scores)?,
+        calibration: calibration(&ys, &scores, 10),
+        roc: roc_points(&ys, &scores)?,
         test: metrics,
         importance,
         coefficients,
     };
     Ok(StageFit { model, report, threshold: chosen.threshold, test_scores: scores })
+}
+
+/// The ROC curve at 101 false positive rates (see [`StageReport::roc`]).
+fn roc_points(y: &[bool], s: &[f64]) -> Result<Vec<(f64, f64)>, Error> {
+    let (fpr, tpr, _) = crate::metrics::roc_curve(y, s)?;
+    let mut out = Vec::with_capacity(101);
+    let mut k = 0;
+    let mut best = 0.0f64;
+    for g in 0..=100 {
+        let at = f64::from(g) / 100.0;
+        while k < fpr.len() && fpr[k] <= at + 1e-12 {
+            best = best.max(tpr[k]);
+            k += 1;
+        }
+        out.push((at, best));
+    }
+    Ok(out)
 }
 
 fn quantile_desc(scores: &[f64], top_share: f64) -> f64 {

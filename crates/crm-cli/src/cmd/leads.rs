@@ -84,6 +84,7 @@ pub(crate) fn train(args: &LeadsTrainArgs) -> anyhow::Result<TrainOutcome> {
         FamilyArg::Best => vec!["logistic".into(), "forest".into(), "boosted".into()],
     };
     opts.tune = args.tune.max(1);
+    opts.cv_folds = args.cv.map_or(0, usize::from);
     opts.balanced = args.balanced;
     opts.seed = args.seed;
     opts.split = match args.split {
@@ -109,16 +110,35 @@ pub(crate) fn train(args: &LeadsTrainArgs) -> anyhow::Result<TrainOutcome> {
         report.missing_target
     );
     for s in &report.stages {
-        eprintln!("stage {}: candidates (validation AUC):", s.name);
+        match args.cv {
+            Some(k) => eprintln!("stage {}: candidates ({k}-fold cross-validated AUC):", s.name),
+            None => eprintln!("stage {}: candidates (validation AUC):", s.name),
+        }
         for c in &s.candidates {
+            let spread = if c.fold_aucs.len() > 1 {
+                format!(" ± {:.4}", c.fold_sd())
+            } else {
+                String::new()
+            };
             eprintln!(
-                "  {:<10} {:.4}  ({:.2} s)",
+                "  {:<10} {:.4}{spread}  ({:.2} s)",
                 c.spec.family(),
                 c.validation_auc,
                 c.fit_seconds
             );
         }
         eprintln!("{}", metrics_line(&format!("{} ({}), test", s.name, s.chosen), &s.test));
+        let calib: Vec<String> = s
+            .calibration
+            .iter()
+            .map(|b| {
+                format!(
+                    "{:.1}-{:.1}: {:.3}/{:.3} (n={})",
+                    b.from, b.to, b.predicted, b.observed, b.count
+                )
+            })
+            .collect();
+        eprintln!("  calibration (predicted/observed): {}", calib.join(", "));
         let top: Vec<String> =
             s.importance.iter().take(5).map(|(n, _, p)| format!("{n} {p:.3}")).collect();
         eprintln!("  top inputs (permutation AUC drop): {}", top.join(", "));

@@ -291,6 +291,33 @@ fn line_chart(html: &mut String, label: &str, points: &[(f64, f64)], mark: Optio
     );
 }
 
+/// A ROC curve on fixed 0-1 axes, with the diagonal of a random ranking.
+fn roc_chart(html: &mut String, label: &str, points: &[(f64, f64)]) {
+    let (side, pad) = (300.0, 40.0);
+    let s = |v: f64| pad + (side - 2.0 * pad) * v;
+    let sy = |v: f64| side - pad - (side - 2.0 * pad) * v;
+    let path: Vec<String> =
+        points.iter().map(|p| format!("{:.1},{:.1}", s(p.0), sy(p.1))).collect();
+    let _ = write!(
+        html,
+        "<svg width=\"{side}\" height=\"{side}\" role=\"img\" aria-label=\"{}\"><rect x=\"0\" y=\"0\" width=\"{side}\" height=\"{side}\" fill=\"#fafafa\"/>\
+         <line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#999\" stroke-dasharray=\"4\"/>\
+         <polyline fill=\"none\" stroke=\"#1565c0\" stroke-width=\"2\" points=\"{}\"/>\
+         <text x=\"{:.1}\" y=\"{:.1}\" font-size=\"11\" text-anchor=\"middle\">false positive rate</text>\
+         <text x=\"12\" y=\"{:.1}\" font-size=\"11\" transform=\"rotate(-90 12 {:.1})\" text-anchor=\"middle\">true positive rate</text></svg>",
+        escape(label),
+        s(0.0),
+        sy(0.0),
+        s(1.0),
+        sy(1.0),
+        path.join(" "),
+        side / 2.0,
+        side - 10.0,
+        side / 2.0,
+        side / 2.0
+    );
+}
+
 /// The segmentation report: elbow and silhouette charts (with a k range), cluster sizes and
 /// profiles in original units. No customer ids appear in it.
 pub(crate) fn segments(
@@ -409,16 +436,29 @@ pub(crate) fn leads(report: &crm_leadscore::TrainReport, input: &str) -> String 
     for s in &report.stages {
         let _ = write!(
             html,
-            "<h2>Stage {}: candidates and inputs</h2><table><tr><th class=\"l\">family</th><th>validation AUC</th><th>fit s</th></tr>",
+            "<h2>Stage {}: candidates and inputs</h2><table><tr><th class=\"l\">family</th><th>validation AUC</th><th>folds</th><th>fold sd</th><th>fit s</th></tr>",
             escape(&s.name)
         );
         for c in &s.candidates {
             let _ = write!(
                 html,
-                "<tr><td class=\"l\">{}</td><td>{:.4}</td><td>{:.2}</td></tr>",
+                "<tr><td class=\"l\">{}</td><td>{:.4}</td><td>{}</td><td>{:.4}</td><td>{:.2}</td></tr>",
                 c.spec.family(),
                 c.validation_auc,
+                c.fold_aucs.len(),
+                c.fold_sd(),
                 c.fit_seconds
+            );
+        }
+        html.push_str("</table>");
+        let _ = write!(html, "<h3>ROC curve (test, AUC {:.4})</h3>", s.test.roc_auc);
+        roc_chart(&mut html, &format!("ROC curve of stage {}", s.name), &s.roc);
+        html.push_str("<h3>Calibration (test)</h3><table><tr><th>predicted from</th><th>to</th><th>leads</th><th>mean predicted</th><th>observed rate</th></tr>");
+        for b in &s.calibration {
+            let _ = write!(
+                html,
+                "<tr><td>{:.1}</td><td>{:.1}</td><td>{}</td><td>{:.4}</td><td>{:.4}</td></tr>",
+                b.from, b.to, b.count, b.predicted, b.observed
             );
         }
         html.push_str("</table><table><tr><th class=\"l\">input</th><th>model importance</th><th>permutation (AUC drop)</th></tr>");

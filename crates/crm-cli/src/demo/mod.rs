@@ -808,6 +808,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         split: SplitArg::Random,
         model: FamilyArg::Best,
         tune: 1,
+        cv: Some(3),
         balanced: false,
         seed: args.seed,
         model_out: lead_model.clone(),
