@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::{Datelike, NaiveDate, Timelike};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -35,6 +35,7 @@ enum Encoding {
     Categorical { levels: Vec<String>, other: bool },
     Boolean { mode: bool, indicator: bool },
     Date { reference: i32, indicator: bool },
+    DateTime { reference: i32, indicator: bool },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -209,6 +210,11 @@ impl Encoder {
                     let reference = spec.reference_date.unwrap_or(first);
                     Encoding::Date { reference: day(reference), indicator: missing > 0 }
                 }
+                Values::DateTime(v) => {
+                    let first = v.iter().flatten().min().expect("not all missing").date();
+                    let reference = spec.reference_date.unwrap_or(first);
+                    Encoding::DateTime { reference: day(reference), indicator: missing > 0 }
+                }
             };
             let ty = c.values.column_type();
             let ce = ColumnEncoder { name: name.clone(), ty, encoding };
@@ -303,6 +309,19 @@ impl ColumnEncoder {
                 }
                 v
             }
+            Encoding::DateTime { indicator, .. } => {
+                let mut v = vec![
+                    format!("{n}_days"),
+                    format!("{n}_hour"),
+                    format!("{n}_weekday"),
+                    format!("{n}_month"),
+                    format!("{n}_day"),
+                ];
+                if *indicator {
+                    v.push(format!("{n}_missing"));
+                }
+                v
+            }
         }
     }
 
@@ -347,6 +366,19 @@ impl ColumnEncoder {
                 }
                 if *indicator {
                     out[4] = f64::from(u8::from(v[i].is_none()));
+                }
+            }
+            (Encoding::DateTime { reference, indicator }, Values::DateTime(v)) => {
+                if let Some(dt) = v[i] {
+                    let seconds = f64::from(dt.num_seconds_from_midnight());
+                    out[0] = (f64::from(day(dt.date()) - reference) + seconds / 86_400.0) / 365.25;
+                    out[1] = seconds / 3_600.0;
+                    out[2] = f64::from(dt.weekday().num_days_from_monday());
+                    out[3] = f64::from(dt.month());
+                    out[4] = f64::from(dt.day());
+                }
+                if *indicator {
+                    out[5] = f64::from(u8::from(v[i].is_none()));
                 }
             }
             _ => unreachable!("types are checked before encoding"),

@@ -1,7 +1,7 @@
 //! A small typed column table: numeric, categorical, boolean and date columns with missing
 //! values, filled from text (the CLI reads files with crm-excel), and its schema.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -19,6 +19,8 @@ pub enum ColumnType {
     Boolean,
     /// Dates (a time part is read but only the date is kept).
     Date,
+    /// Dates with a time of day (lead arrival, call time): features include the hour.
+    DateTime,
 }
 
 /// A column's values; `None` is missing.
@@ -33,6 +35,8 @@ pub enum Values {
     Boolean(Vec<Option<bool>>),
     /// Dates.
     Date(Vec<Option<NaiveDate>>),
+    /// Dates with a time of day.
+    DateTime(Vec<Option<NaiveDateTime>>),
 }
 
 impl Values {
@@ -43,6 +47,7 @@ impl Values {
             Values::Categorical(_) => ColumnType::Categorical,
             Values::Boolean(_) => ColumnType::Boolean,
             Values::Date(_) => ColumnType::Date,
+            Values::DateTime(_) => ColumnType::DateTime,
         }
     }
 
@@ -52,6 +57,7 @@ impl Values {
             Values::Categorical(v) => v.len(),
             Values::Boolean(v) => v.len(),
             Values::Date(v) => v.len(),
+            Values::DateTime(v) => v.len(),
         }
     }
 
@@ -62,6 +68,7 @@ impl Values {
             Values::Categorical(v) => v[i].is_none(),
             Values::Boolean(v) => v[i].is_none(),
             Values::Date(v) => v[i].is_none(),
+            Values::DateTime(v) => v[i].is_none(),
         }
     }
 
@@ -73,6 +80,16 @@ impl Values {
             }
             Values::Boolean(v) => Values::Boolean(rows.iter().map(|&i| v[i]).collect()),
             Values::Date(v) => Values::Date(rows.iter().map(|&i| v[i]).collect()),
+            Values::DateTime(v) => Values::DateTime(rows.iter().map(|&i| v[i]).collect()),
+        }
+    }
+
+    /// The dates of a date or date-time column (`None` for other types).
+    pub fn dates(&self) -> Option<Vec<Option<NaiveDate>>> {
+        match self {
+            Values::Date(v) => Some(v.clone()),
+            Values::DateTime(v) => Some(v.iter().map(|x| x.map(|t| t.date())).collect()),
+            _ => None,
         }
     }
 }
@@ -122,6 +139,28 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(head, "%Y-%m-%d")
         .or_else(|_| NaiveDate::parse_from_str(head, "%d/%m/%Y"))
         .ok()
+}
+
+/// Reads a date with a time of day: a [`parse_date`] date followed by `HH:MM` or
+/// `HH:MM:SS` (after `T` or a space); a date alone is midnight.
+pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
+    let t = text.trim();
+    let date = parse_date(t)?;
+    let time = match t.split_once(['T', ' ']) {
+        None => NaiveTime::MIN,
+        Some((_, rest)) => {
+            let rest = rest.trim().trim_end_matches('Z');
+            NaiveTime::parse_from_str(rest, "%H:%M:%S%.f")
+                .or_else(|_| NaiveTime::parse_from_str(rest, "%H:%M"))
+                .ok()?
+        }
+    };
+    Some(date.and_time(time))
+}
+
+/// Whether a date text carries a time of day.
+fn has_time(text: &str) -> bool {
+    text.trim().split_once(['T', ' ']).is_some_and(|(_, rest)| rest.contains(':'))
 }
 
 fn missing(text: &str) -> bool {
@@ -181,7 +220,13 @@ impl Frame {
                 } else if !present.is_empty() && present.iter().all(|t| parse_bool(t).is_some()) {
                     ColumnType::Boolean
                 } else if !present.is_empty() && present.iter().all(|t| parse_date(t).is_some()) {
-                    ColumnType::Date
+                    if present.iter().any(|t| has_time(t))
+                        && present.iter().all(|t| parse_datetime(t).is_some())
+                    {
+                        ColumnType::DateTime
+                    } else {
+                        ColumnType::Date
+                    }
                 } else {
                     ColumnType::Categorical
                 }
@@ -227,6 +272,21 @@ impl Frame {
                                 return None;
                             }
                             let v = parse_date(t);
+                            if v.is_none() {
+                                note(i)
+                            }
+                            v
+                        })
+                        .collect(),
+                ),
+                ColumnType::DateTime => Values::DateTime(
+                    (0..rows.len())
+                        .map(|i| {
+                            let t = cell(i);
+                            if missing(t) {
+                                return None;
+                            }
+                            let v = parse_datetime(t);
                             if v.is_none() {
                                 note(i)
                             }
@@ -299,6 +359,7 @@ impl Frame {
                 v.iter().map(|x| x.as_ref().map(|s| s.eq_ignore_ascii_case(pos))).collect()
             }
             Values::Date(v) => v.iter().map(|x| x.map(|_| true)).collect(),
+            Values::DateTime(v) => v.iter().map(|x| x.map(|_| true)).collect(),
         })
     }
 }

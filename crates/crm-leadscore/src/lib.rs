@@ -72,7 +72,7 @@ pub use crate::features::{
 };
 pub use crate::forest::{Forest, ForestParams};
 pub use crate::frame::{
-    Column, ColumnType, Frame, Schema, Values, parse_bool, parse_date, parse_number,
+    Column, ColumnType, Frame, Schema, Values, parse_bool, parse_date, parse_datetime, parse_number,
 };
 pub use crate::logistic::Logistic;
 pub use crate::metrics::{

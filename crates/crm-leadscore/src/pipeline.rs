@@ -411,13 +411,13 @@ impl LeadModel {
             SplitKind::Random => stratified_split(&y_final, opts.test_share, opts.seed)?,
             SplitKind::Time(col) => {
                 let c = data.column(col)?;
-                let crate::frame::Values::Date(d) = &c.values else {
+                let Some(d) = c.values.dates() else {
                     return Err(Error::Parameter {
                         name: "date column",
                         message: format!("{col:?} is not a date column"),
                     });
                 };
-                time_split(d, opts.test_share)?
+                time_split(&d, opts.test_share)?
             }
         };
         let train_frame = data.select(&split.train);

@@ -31,7 +31,7 @@ pub(crate) fn write(
     let mut w = BufWriter::new(File::create(path)?);
     write!(
         w,
-        "lead_id,name,phone,branch,product,source,age,income,plafon,tenor,submitted,hour,has_email"
+        "lead_id,name,phone,branch,product,source,age,income,plafon,tenor,submitted,has_email"
     )?;
     if outcomes {
         write!(w, ",contacted,booked,call_status,call_seconds")?;
@@ -67,13 +67,14 @@ pub(crate) fn write(
         booked_n += usize::from(booked);
         write!(
             w,
-            "L{:06},{} {},08{}{:08},{},{product},{source},{age},{income:.0},{plafon:.0},{tenor},{submitted},{hour},{}",
+            "L{:06},{} {},08{}{:08},{},{product},{source},{age},{income:.0},{plafon:.0},{tenor},{submitted} {hour:02}:{:02},{}",
             i + 1,
             pick(rng, FIRST_NAMES),
             pick(rng, LAST_NAMES),
             rng.random_range(11..99),
             rng.random_range(0..100_000_000),
             pick(rng, BRANCHES),
+            (i * 37) % 60,
             if has_email { "ya" } else { "tidak" }
         )?;
         if outcomes {
