@@ -161,6 +161,9 @@ impl Boosted {
             .set_l2(p.l2)
             .set_seed(p.seed)
             .set_parallel(true)
+            // Histograms filled row by row from a tiled copy of the binned data: on Bank
+            // Marketing the same test AUC (0.807862) and a fit of 0.7-0.8 s instead of 1.1 s.
+            .set_tiled_histograms(true)
             // forust-ml only subsamples rows with an explicit sample method; XGBoost's
             // `subsample` is uniform random sampling per tree.
             .set_sample_method(if p.subsample < 1.0 {
