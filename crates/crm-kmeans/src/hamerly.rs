@@ -8,7 +8,9 @@
 //! algorithm from the same start; with 3 features and tens of iterations most points are
 //! skipped in all but the first few iterations.
 
-use crate::kmeans::{Data, Run as RunResult, Start, dist2, inertia, run_result, update_centers};
+use crate::kmeans::{
+    Data, Run as RunResult, Start, Sums, dist2, finish_centers, inertia, run_result, update_centers,
+};
 
 /// Relative slack on the skip test, so that rounding in the bounds never skips a point
 /// Lloyd would move.
@@ -60,8 +62,17 @@ impl Bounds {
         b
     }
 
-    /// One assignment step; returns whether any label changed.
-    fn assign<const D: usize>(&mut self, data: &Data<'_, D>, centers: &[f64], k: usize) -> bool {
+    /// One assignment step; returns whether any label changed. The bounds are first loosened
+    /// for the centroids' last move (`moved`), and each row is added to its cluster's `sums`
+    /// once its label is final: one pass over the data instead of three.
+    fn assign<const D: usize>(
+        &mut self,
+        data: &Data<'_, D>,
+        centers: &[f64],
+        k: usize,
+        moved: &Moved,
+        mut sums: Option<&mut Sums>,
+    ) -> bool {
         let d = data.d();
         // s(j): half the distance to the nearest other centroid.
         let mut s = vec![f64::INFINITY; k];
@@ -76,28 +87,43 @@ impl Bounds {
         let mut changed = false;
         for i in 0..data.n {
             let a = self.labels[i] as usize;
+            self.upper[i] += moved.p[a];
+            self.lower[i] -= if a == moved.arg { moved.second } else { moved.first };
             let m = s[a].max(self.lower[i]) * (1.0 - SLACK);
-            if self.upper[i] <= m {
-                continue;
+            let mut label = a;
+            if self.upper[i] > m {
+                let x = data.row(i);
+                self.upper[i] = dist2(x, &centers[a * d..(a + 1) * d]).sqrt();
+                if self.upper[i] > m {
+                    let (b, d1, d2) = two_nearest(x, centers, d);
+                    if b != a {
+                        self.labels[i] = b as u32;
+                        label = b;
+                        changed = true;
+                    }
+                    self.upper[i] = d1.sqrt();
+                    self.lower[i] = d2.sqrt();
+                }
             }
-            let x = data.row(i);
-            self.upper[i] = dist2(x, &centers[a * d..(a + 1) * d]).sqrt();
-            if self.upper[i] <= m {
-                continue;
+            if let Some(sums) = sums.as_deref_mut() {
+                sums.add(data, i, label);
             }
-            let (b, d1, d2) = two_nearest(x, centers, d);
-            if b != a {
-                self.labels[i] = b as u32;
-                changed = true;
-            }
-            self.upper[i] = d1.sqrt();
-            self.lower[i] = d2.sqrt();
         }
         changed
     }
+}
 
-    /// Loosens the bounds after centroids moved from `old` to `new`.
-    fn moved(&mut self, old: &[f64], new: &[f64], k: usize, d: usize) {
+/// How far the centroids moved in their last update: each one's shift, and the largest and
+/// second largest shift (with the centroid of the largest), to loosen the bounds.
+struct Moved {
+    p: Vec<f64>,
+    first: f64,
+    second: f64,
+    arg: usize,
+}
+
+impl Moved {
+    fn between(old: &[f64], new: &[f64], k: usize, d: usize) -> Moved {
         let p: Vec<f64> = (0..k)
             .map(|j| dist2(&old[j * d..(j + 1) * d], &new[j * d..(j + 1) * d]).sqrt())
             .collect();
@@ -111,11 +137,7 @@ impl Bounds {
                 second = v;
             }
         }
-        for i in 0..self.labels.len() {
-            let a = self.labels[i] as usize;
-            self.upper[i] += p[a];
-            self.lower[i] -= if a == arg { second } else { first };
-        }
+        Moved { p, first, second, arg }
     }
 }
 
@@ -135,15 +157,26 @@ pub(crate) fn run<const D: usize>(
     let mut strict = false;
     let mut converged = false;
     let mut iters = 0;
+    // The bounds are loosened for a move by the next assignment pass.
+    let mut moved = Moved { p: vec![0.0; k], first: 0.0, second: 0.0, arg: usize::MAX };
     for it in 0..max_iter {
         iters += 1;
-        let changed = if it == 0 { true } else { bounds.assign(data, &centers, k) };
-        let labels = &bounds.labels;
-        let (new, shift) = update_centers(data, labels, &centers, k, |i| {
+        let far = |labels: &[u32], i: usize| {
             let l = labels[i] as usize;
             dist2(data.row(i), &centers[l * d..(l + 1) * d])
-        });
-        bounds.moved(&centers, &new, k, d);
+        };
+        let (changed, new, shift) = if it == 0 {
+            let labels = &bounds.labels;
+            let (new, shift) = update_centers(data, labels, &centers, k, |i| far(labels, i));
+            (true, new, shift)
+        } else {
+            let mut sums = Sums::new(k, d);
+            let changed = bounds.assign(data, &centers, k, &moved, Some(&mut sums));
+            let labels = &bounds.labels;
+            let (new, shift) = finish_centers(data, labels, &centers, k, |i| far(labels, i), sums);
+            (changed, new, shift)
+        };
+        moved = Moved::between(&centers, &new, k, d);
         centers = new;
         if !changed {
             strict = true;
@@ -156,7 +189,7 @@ pub(crate) fn run<const D: usize>(
         }
     }
     if !strict {
-        bounds.assign(data, &centers, k);
+        bounds.assign(data, &centers, k, &moved, None);
     }
     let inertia = inertia(data, &centers, &bounds.labels);
     run_result(centers, bounds.labels, inertia, iters, converged)

@@ -579,16 +579,46 @@ pub(crate) fn update_centers<const D: usize>(
     far: impl Fn(usize) -> f64,
 ) -> (Vec<f64>, f64) {
     let d = data.d();
-    let mut sums = vec![0.0; k * d];
-    let mut wsum = vec![0.0; k];
+    let mut sums = Sums::new(k, d);
     for (i, &l) in labels.iter().enumerate() {
-        let l = l as usize;
+        sums.add(data, i, l as usize);
+    }
+    finish_centers(data, labels, old, k, far, sums)
+}
+
+/// Weighted sums of the rows of each cluster, added in row order.
+pub(crate) struct Sums {
+    sums: Vec<f64>,
+    wsum: Vec<f64>,
+}
+
+impl Sums {
+    pub(crate) fn new(k: usize, d: usize) -> Sums {
+        Sums { sums: vec![0.0; k * d], wsum: vec![0.0; k] }
+    }
+
+    #[inline(always)]
+    pub(crate) fn add<const D: usize>(&mut self, data: &Data<'_, D>, i: usize, l: usize) {
+        let d = data.d();
         let w = data.w[i];
-        wsum[l] += w;
-        for (s, v) in sums[l * d..(l + 1) * d].iter_mut().zip(data.row(i)) {
+        self.wsum[l] += w;
+        for (s, v) in self.sums[l * d..(l + 1) * d].iter_mut().zip(data.row(i)) {
             *s += v * w;
         }
     }
+}
+
+/// [`update_centers`] from sums already added up (by the assignment pass).
+pub(crate) fn finish_centers<const D: usize>(
+    data: &Data<'_, D>,
+    labels: &[u32],
+    old: &[f64],
+    k: usize,
+    far: impl Fn(usize) -> f64,
+    sums: Sums,
+) -> (Vec<f64>, f64) {
+    let d = data.d();
+    let Sums { mut sums, mut wsum } = sums;
     let empty: Vec<usize> = (0..k).filter(|&j| wsum[j] == 0.0).collect();
     if !empty.is_empty() {
         // scikit-learn: the points farthest from their (old) centre move to the empty
