@@ -519,6 +519,10 @@ pub(crate) struct RfmArgs {
     /// The sheet to read from a workbook (default: the first).
     #[arg(long, value_name = "NAME")]
     pub(crate) sheet: Option<String>,
+    /// Also group by this column (a store, a brand): one row per customer and value, with
+    /// the value after the customer id. Repeatable.
+    #[arg(long = "by", value_name = "COL")]
+    pub(crate) by: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

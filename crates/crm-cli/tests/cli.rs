@@ -541,6 +541,54 @@ fn rfm_csv_has_the_documented_columns_and_matches_the_reference_scores() {
 }
 
 #[test]
+fn rfm_by_a_store_gives_a_row_per_customer_and_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tx.csv");
+    std::fs::write(
+        &input,
+        "cust,tgl,nilai,toko\nA,2025-01-05,100,Bekasi\nA,2025-03-01,50,Depok\nA,2025-04-01,25,Bekasi\nB,2025-02-01,10,Depok\nC,2025-02-02,7\n",
+    )
+    .unwrap();
+    let out = dir.path().join("rfm.csv");
+    let args = |by: &str| {
+        vec![
+            "rfm".to_string(),
+            s(&input).to_string(),
+            "--customer-col".into(),
+            "cust".into(),
+            "--date-col".into(),
+            "tgl".into(),
+            "--amount-col".into(),
+            "nilai".into(),
+            "--by".into(),
+            by.into(),
+            "--as-of".into(),
+            "2025-06-30".into(),
+            "--out".into(),
+            s(&out).to_string(),
+        ]
+    };
+    let argv = args("toko");
+    let res = crm(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(res.status.success(), "{}", stderr(&res));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(lines[0].starts_with("customer_id,toko,recency_days,frequency,monetary,"), "{text}");
+    assert!(lines[1].starts_with("A,Bekasi,90,2,125,"), "{text}");
+    assert!(lines[2].starts_with("A,Depok,121,1,50,"), "{text}");
+    assert!(lines[3].starts_with("B,Depok,149,1,10,"), "{text}");
+    assert_eq!(lines.len(), 4, "{text}");
+    // The row without a store is a reject, named in the rejects file.
+    let rejects = std::fs::read_to_string(dir.path().join("rfm.rejects.csv")).unwrap();
+    assert!(rejects.contains("6,--by column,empty"), "{rejects}");
+    // A --by column that is not there is an error naming it.
+    let argv = args("cabang");
+    let res = crm(&argv.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("--by \"cabang\": no such column"), "{}", stderr(&res));
+}
+
+#[test]
 fn rfm_xlsx_has_every_sheet_and_rejects_bad_rows() {
     let dir = tempfile::tempdir().unwrap();
     let input = dir.path().join("tx.csv");

@@ -97,12 +97,25 @@ pub struct Transaction<'a> {
     pub returned: bool,
     /// The caller's row number for rejects; `None` means the 1-based push position.
     pub row: Option<u64>,
+    /// Extra keys the features are grouped by besides the customer (a store, a brand, a
+    /// product line): one row of features per customer and key values. Empty: none.
+    pub keys: &'a [&'a str],
 }
+
+/// Joins a customer id and its extra keys inside a [`FeatureBuilder`]; a key's own
+/// separator characters become spaces.
+const KEY_SEP: char = '\u{1f}';
 
 impl<'a> Transaction<'a> {
     /// A purchase of `amount` by `customer` on `date`.
     pub fn new(customer: &'a str, date: NaiveDate, amount: f64) -> Self {
-        Transaction { customer, date, amount, invoice: None, returned: false, row: None }
+        Transaction { customer, date, amount, invoice: None, returned: false, row: None, keys: &[] }
+    }
+
+    /// Sets the extra keys (the same number, in the same order, on every row).
+    pub fn keys(mut self, keys: &'a [&'a str]) -> Self {
+        self.keys = keys;
+        self
     }
 
     /// Sets the invoice id.
@@ -185,6 +198,8 @@ pub struct FeatureBuilder {
     usage: Usage,
     rejects: Vec<Reject>,
     earliest: i32,
+    /// The customer id and extra keys of the row being added, joined by [`KEY_SEP`].
+    key_buf: String,
 }
 
 impl FeatureBuilder {
@@ -200,6 +215,7 @@ impl FeatureBuilder {
             usage: Usage::default(),
             rejects: Vec::new(),
             earliest: i32::MAX,
+            key_buf: String::new(),
         }
     }
 
@@ -233,7 +249,17 @@ impl FeatureBuilder {
             return;
         }
         self.usage.used += 1;
-        let (i, new) = self.ids.intern(tx.customer);
+        let (i, new) = if tx.keys.is_empty() {
+            self.ids.intern(tx.customer)
+        } else {
+            self.key_buf.clear();
+            self.key_buf.push_str(tx.customer);
+            for key in tx.keys {
+                self.key_buf.push(KEY_SEP);
+                self.key_buf.extend(key.chars().map(|c| if c == KEY_SEP { ' ' } else { c }));
+            }
+            self.ids.intern(&self.key_buf)
+        };
         if new {
             self.aggs.push(Agg {
                 first: NO_PURCHASE,
@@ -287,6 +313,19 @@ impl FeatureBuilder {
         amount: &str,
         invoice: Option<&str>,
     ) {
+        self.push_text_with_keys(row, customer, date, amount, invoice, &[]);
+    }
+
+    /// [`push_text`](Self::push_text) with extra keys (see [`Transaction::keys`]).
+    pub fn push_text_with_keys(
+        &mut self,
+        row: u64,
+        customer: &str,
+        date: &str,
+        amount: &str,
+        invoice: Option<&str>,
+        keys: &[&str],
+    ) {
         let Some(date_value) = parse_date(date) else {
             self.usage.rows += 1;
             let reason = if date.trim().is_empty() {
@@ -312,6 +351,7 @@ impl FeatureBuilder {
             invoice,
             returned: false,
             row: Some(row),
+            keys,
         });
     }
 
@@ -381,6 +421,11 @@ impl FeatureBuilder {
         }
         Ok(f)
     }
+}
+
+/// The customer id of an interned customer-and-keys text.
+fn customer_part(s: &str) -> &str {
+    s.split(KEY_SEP).next().unwrap_or(s)
 }
 
 /// Short, printable excerpt of a bad field (dates and amounts are not personal data, but
@@ -474,7 +519,7 @@ impl Features {
     /// If `i >= self.len()`.
     pub fn customer(&self, i: usize) -> CustomerFeatures<'_> {
         CustomerFeatures {
-            id: &self.ids[i],
+            id: customer_part(&self.ids[i]),
             recency_days: self.recency[i],
             frequency: self.frequency[i],
             monetary: self.monetary[i],
@@ -489,9 +534,18 @@ impl Features {
         (0..self.len()).map(|i| self.customer(i))
     }
 
-    /// The customer ids.
+    /// The customer ids (with extra keys, a customer appears once per key values).
     pub fn ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.ids.iter().map(|s| &**s)
+        self.ids.iter().map(|s| customer_part(s))
+    }
+
+    /// The extra key values of row `i`, in the order given in [`Transaction::keys`]
+    /// (none without extra keys).
+    ///
+    /// # Panics
+    /// If `i >= self.len()`.
+    pub fn keys(&self, i: usize) -> impl Iterator<Item = &str> + '_ {
+        self.ids[i].split(KEY_SEP).skip(1)
     }
 
     /// Recency in days, per customer.
@@ -519,9 +573,10 @@ impl Features {
         &self.rejects
     }
 
-    /// Customers (ids) whose only rows were returns, under [`ReturnPolicy::Net`].
+    /// Customers (ids) whose only rows were returns, under [`ReturnPolicy::Net`] (with
+    /// extra keys: once per key values).
     pub fn returns_only(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.returns_only.iter().map(|s| &**s)
+        self.returns_only.iter().map(|s| customer_part(s))
     }
 
     /// The features as an `n × 3` matrix with columns recency days, frequency, monetary —

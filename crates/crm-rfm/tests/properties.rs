@@ -65,3 +65,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    /// Grouping by an extra key gives, for each key value, the features of that key's rows
+    /// alone.
+    #[test]
+    fn extra_keys_equal_features_computed_per_key(rows in txs(), stores in prop::collection::vec(0u8..3, 300)) {
+        let as_of = day(300);
+        let opts = FeatureOptions::default().frequency(FrequencyBasis::Invoices);
+        let ids: Vec<String> = (0..20).map(|i| format!("C{i}")).collect();
+        let invoices: Vec<String> = (0..6).map(|i| format!("INV{i}")).collect();
+        let names = ["Store A", "Store B", "Store\u{1f}C"];
+        let keyed: Vec<[&str; 1]> = stores.iter().map(|&s| [names[s as usize]]).collect();
+        let mut all = FeatureBuilder::new(as_of, opts);
+        let mut per: Vec<FeatureBuilder> = (0..3).map(|_| FeatureBuilder::new(as_of, opts)).collect();
+        for (k, &(c, d, amount, inv)) in rows.iter().enumerate() {
+            let tx = Transaction::new(&ids[c as usize], day(d), f64::from(amount))
+                .invoice(&invoices[inv as usize]);
+            all.push(tx.keys(&keyed[k]));
+            per[stores[k] as usize].push(tx);
+        }
+        let Ok(all) = all.finish() else { return Ok(()); };
+        let mut seen = 0;
+        for (s, b) in per.into_iter().enumerate() {
+            let Ok(f) = b.finish() else { continue };
+            let label = names[s].replace('\u{1f}', " ");
+            for c in f.iter() {
+                let i = (0..all.len())
+                    .find(|&i| all.customer(i).id == c.id && all.keys(i).eq([label.as_str()]))
+                    .expect("a row per customer and store");
+                prop_assert_eq!(all.customer(i), c);
+                seen += 1;
+            }
+        }
+        prop_assert_eq!(seen, all.len());
+    }
+}

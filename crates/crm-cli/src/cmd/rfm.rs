@@ -67,6 +67,7 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
         date: &args.date_col,
         amount: &args.amount_col,
         invoice: args.invoice_col.as_deref(),
+        keys: &args.by,
     };
     let is_csv = args.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
         == Some("csv".into());
@@ -87,14 +88,14 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
     let started = Instant::now();
     match kind {
         OutKind::Csv => {
-            write_customers_csv(&args.out, &outcome, &segments)?;
+            write_customers_csv(&args.out, &args.by, &outcome, &segments)?;
             if !outcome.features.rejects().is_empty() {
                 let path = rejects_path(&args.out);
                 write_rejects_csv(&path, &outcome.features)?;
                 eprintln!("wrote {}", path.display());
             }
         }
-        OutKind::Xlsx => write_xlsx(&args.out, &outcome, &segments)?,
+        OutKind::Xlsx => write_xlsx(&args.out, &args.by, &outcome, &segments)?,
     }
     if let Some(path) = &args.report {
         let html = crate::cmd::report::rfm(
@@ -137,9 +138,28 @@ struct Columns<'a> {
     date: &'a str,
     amount: &'a str,
     invoice: Option<&'a str>,
+    /// Extra grouping columns (`--by`).
+    keys: &'a [String],
 }
 
 impl Columns<'_> {
+    /// Column indices in `headers` of the extra keys.
+    fn find_keys(&self, headers: &[String], file: &Path) -> anyhow::Result<Vec<usize>> {
+        let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
+        self.keys
+            .iter()
+            .map(|name| {
+                headers.iter().position(|h| norm(h) == norm(name)).with_context(|| {
+                    format!(
+                        "{}: --by {name:?}: no such column (columns: {})",
+                        file.display(),
+                        headers.join(", ")
+                    )
+                })
+            })
+            .collect()
+    }
+
     /// Column indices (customer, date, amount, invoice) in `headers`.
     fn find(&self, headers: &[String], file: &Path) -> anyhow::Result<[Option<usize>; 4]> {
         let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
@@ -170,6 +190,8 @@ struct Item {
     row: u64,
     customer: (u32, u32),
     invoice: Option<(u32, u32)>,
+    /// The first of the row's extra key ranges in [`Batch::keys`].
+    keys: u32,
     date: chrono::NaiveDate,
     amount: f64,
 }
@@ -179,6 +201,8 @@ struct Item {
 struct Batch {
     text: String,
     items: Vec<Item>,
+    /// Text ranges of the items' extra keys, each item's in a run.
+    keys: Vec<(u32, u32)>,
     rejects: Vec<(u64, &'static str, RejectReason)>,
 }
 
@@ -212,6 +236,8 @@ fn read_csv(
         .map(|h| String::from_utf8_lossy(h).into_owned())
         .collect();
     let idx = columns.find(&headers, path)?;
+    let key_idx = columns.find_keys(&headers, path)?;
+    let n_keys = key_idx.len();
     let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<Batch>>(4);
     let display = path.display().to_string();
     let reader = std::thread::spawn(move || {
@@ -236,8 +262,11 @@ fn read_csv(
                     None => missing = missing.or(Some(k)),
                 }
             }
+            let key_missing = key_idx.iter().any(|&i| record.get(i).is_none());
             if let Some(k) = missing {
                 batch.rejects.push((row, FIELDS[k], RejectReason::Empty));
+            } else if key_missing {
+                batch.rejects.push((row, "--by column", RejectReason::Empty));
             } else {
                 match (crm_rfm::parse_date(fields[1]), crm_rfm::parse_amount(fields[2])) {
                     (None, _) => {
@@ -264,7 +293,16 @@ fn read_csv(
                         };
                         let customer = span(fields[0]);
                         let invoice = idx[3].map(|_| span(fields[3]));
-                        batch.items.push(Item { row, customer, invoice, date, amount });
+                        let keys = batch.keys.len() as u32;
+                        for &i in &key_idx {
+                            let t = record
+                                .get(i)
+                                .map_or("", |b| std::str::from_utf8(b).unwrap_or("\u{fffd}"));
+                            let start = batch.text.len() as u32;
+                            batch.text.push_str(t);
+                            batch.keys.push((start, batch.text.len() as u32));
+                        }
+                        batch.items.push(Item { row, customer, invoice, keys, date, amount });
                     }
                 }
             }
@@ -282,6 +320,7 @@ fn read_csv(
         let slice = |(a, b): (u32, u32)| &text[a as usize..b as usize];
         // Items and rejects are each in file order: merge them by row.
         let mut rejects = batch.rejects.into_iter().peekable();
+        let mut keys: Vec<&str> = Vec::with_capacity(n_keys);
         for it in &batch.items {
             while let Some((row, field, _)) = rejects.peek() {
                 if *row > it.row {
@@ -290,7 +329,11 @@ fn read_csv(
                 let (row, field, why) = (*row, *field, rejects.next().expect("peeked").2);
                 builder.reject(row, field, why);
             }
-            let mut tx = Transaction::new(slice(it.customer), it.date, it.amount).row(it.row);
+            keys.clear();
+            let first = it.keys as usize;
+            keys.extend(batch.keys[first..first + n_keys].iter().map(|&k| slice(k)));
+            let mut tx =
+                Transaction::new(slice(it.customer), it.date, it.amount).row(it.row).keys(&keys);
             if let Some(inv) = it.invoice {
                 tx = tx.invoice(slice(inv));
             }
@@ -318,6 +361,7 @@ fn read_workbook(
     let mut reader = rb.from_path(path)?;
     let headers = reader.headers().to_vec();
     let idx = columns.find(&headers, path)?;
+    let key_idx = columns.find_keys(&headers, path)?;
     for row in reader.rows() {
         let row = row?;
         let number = row.number();
@@ -332,7 +376,19 @@ fn read_workbook(
                 .unwrap_or_default()
         };
         let invoice = idx[3].map(|_| text(3));
-        builder.push_text(number, &text(0), &text(1), &text(2), invoice.as_deref());
+        let key_text: Vec<String> = key_idx
+            .iter()
+            .map(|&i| row.cells().get(i).map(|c| c.to_text().into_owned()).unwrap_or_default())
+            .collect();
+        let keys: Vec<&str> = key_text.iter().map(String::as_str).collect();
+        builder.push_text_with_keys(
+            number,
+            &text(0),
+            &text(1),
+            &text(2),
+            invoice.as_deref(),
+            &keys,
+        );
     }
     Ok(())
 }
@@ -354,14 +410,32 @@ fn write_csv_field(out: &mut Vec<u8>, s: &str) {
     }
 }
 
+/// The output header: `HEADER` with the `--by` columns after the customer id.
+fn header(by: &[String]) -> Vec<String> {
+    let mut h: Vec<String> = HEADER.trim_end().split(',').map(String::from).collect();
+    for (k, name) in by.iter().enumerate() {
+        h.insert(1 + k, name.clone());
+    }
+    h
+}
+
 fn write_customers_csv(
     path: &Path,
+    by: &[String],
     outcome: &RfmOutcome,
     segments: &Segments<'_>,
 ) -> anyhow::Result<()> {
     let file = File::create(path).with_context(|| path.display().to_string())?;
     let mut w = BufWriter::with_capacity(1 << 20, file);
-    w.write_all(HEADER.as_bytes())?;
+    let mut head = Vec::new();
+    for (k, h) in header(by).iter().enumerate() {
+        if k > 0 {
+            head.push(b',');
+        }
+        write_csv_field(&mut head, h);
+    }
+    head.push(b'\n');
+    w.write_all(&head)?;
     let names: Vec<Vec<u8>> = outcome
         .rules
         .names()
@@ -377,6 +451,10 @@ fn write_customers_csv(
         for i in rows {
             let c = outcome.features.customer(i);
             write_csv_field(&mut out, c.id);
+            for key in outcome.features.keys(i) {
+                out.push(b',');
+                write_csv_field(&mut out, key);
+            }
             let s = outcome.scores.get(i);
             let _ = write!(
                 out,
@@ -424,14 +502,19 @@ fn write_rejects_csv(path: &Path, features: &Features) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn write_xlsx(path: &Path, outcome: &RfmOutcome, segments: &Segments<'_>) -> anyhow::Result<()> {
+fn write_xlsx(
+    path: &Path,
+    by: &[String],
+    outcome: &RfmOutcome,
+    segments: &Segments<'_>,
+) -> anyhow::Result<()> {
     let f = &outcome.features;
-    let columns = HEADER.trim_end().split(',').map(String::from).collect();
-    let mut customers = Table::new(columns);
+    let mut customers = Table::new(header(by));
     for (i, c) in f.iter().enumerate() {
         let s = outcome.scores.get(i);
-        customers.push_row(vec![
-            Cell::from(c.id),
+        let mut row = vec![Cell::from(c.id)];
+        row.extend(f.keys(i).map(Cell::from));
+        row.extend([
             Cell::Int(i64::from(c.recency_days)),
             Cell::Int(i64::from(c.frequency)),
             Cell::Float(c.monetary),
@@ -442,7 +525,8 @@ fn write_xlsx(path: &Path, outcome: &RfmOutcome, segments: &Segments<'_>) -> any
             Cell::from(segments.name(i)),
             Cell::Date(c.first_purchase),
             Cell::Date(c.last_purchase),
-        ])?;
+        ]);
+        customers.push_row(row)?;
     }
     let thresholds = thresholds_table(&outcome.scores);
     let segment_summary = segments_table(outcome, segments);

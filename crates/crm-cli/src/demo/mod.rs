@@ -718,6 +718,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         out,
         report,
         sheet: None,
+        by: Vec::new(),
     };
     eprintln!("\n-- crm rfm (as of {}, distinct invoices, returns netted)", retail::END);
     let rfm_path = out_dir.join("rfm-customers.xlsx");
