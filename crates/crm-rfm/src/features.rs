@@ -169,6 +169,60 @@ struct Agg {
 }
 
 impl Agg {
+    const EMPTY: Agg = Agg {
+        first: NO_PURCHASE,
+        last: i32::MIN,
+        purchases: 0,
+        money: 0.0,
+        carry: 0.0,
+        first_key: 0,
+        last_key: 0,
+    };
+
+    /// Adds a used row of customer `i` (its index in `seen`).
+    #[allow(clippy::too_many_arguments)]
+    #[inline]
+    fn apply(
+        &mut self,
+        seen: &mut HashSet<(u32, u64), Hasher>,
+        i: u32,
+        day: i32,
+        amount: f64,
+        invoice: u64,
+        net_return: bool,
+        frequency: FrequencyBasis,
+    ) {
+        if net_return {
+            self.add(-amount.abs());
+            return;
+        }
+        self.add(amount);
+        self.first = self.first.min(day);
+        self.last = self.last.max(day);
+        let key = match frequency {
+            FrequencyBasis::Rows => {
+                self.purchases += 1;
+                return;
+            }
+            FrequencyBasis::Invoices => invoice,
+            FrequencyBasis::Days => day as u64,
+        };
+        // Distinct keys per customer, exactly; see `Agg::first_key`.
+        if self.purchases == 0 {
+            self.first_key = key;
+        } else if key == self.last_key {
+            return;
+        } else if self.purchases == 1 {
+            seen.insert((i, self.first_key));
+            seen.insert((i, key));
+        } else if !seen.insert((i, key)) {
+            self.last_key = key;
+            return;
+        }
+        self.purchases += 1;
+        self.last_key = key;
+    }
+
     /// Kahan summation, step for step as pandas' `groupby().sum()`, so sums equal pandas'
     /// to the last bit.
     #[inline]
@@ -181,6 +235,58 @@ impl Agg {
 }
 
 const NO_PURCHASE: i32 = i32::MAX;
+
+/// What a row is, before its customer is looked up.
+enum Step {
+    Reject(&'static str, RejectReason),
+    AfterAsOf(i32),
+    ReturnIgnored(i32),
+    /// A used row: its day, invoice hash (0 unless counting invoices), and whether it is a
+    /// return netted against the customer's money.
+    Use {
+        day: i32,
+        invoice: u64,
+        net_return: bool,
+    },
+}
+
+impl Step {
+    #[inline]
+    fn of(tx: &Transaction<'_>, as_of: i32, options: FeatureOptions) -> Step {
+        if tx.customer.is_empty() {
+            return Step::Reject("customer", RejectReason::Empty);
+        }
+        if !tx.amount.is_finite() {
+            return Step::Reject("amount", RejectReason::NotFinite);
+        }
+        let invoice = match (options.frequency, tx.invoice) {
+            (FrequencyBasis::Invoices, None | Some("")) => {
+                return Step::Reject("invoice", RejectReason::Empty);
+            }
+            (FrequencyBasis::Invoices, Some(id)) => hash_str(id),
+            _ => 0,
+        };
+        let day = day_number(tx.date);
+        if day > as_of {
+            return Step::AfterAsOf(day);
+        }
+        let is_return = tx.returned || tx.amount < 0.0;
+        if is_return && options.returns == ReturnPolicy::Ignore {
+            return Step::ReturnIgnored(day);
+        }
+        Step::Use { day, invoice, net_return: is_return && options.returns == ReturnPolicy::Net }
+    }
+}
+
+/// Writes a customer id and its extra keys, joined by [`KEY_SEP`], into `buf`.
+fn compose_key(buf: &mut String, customer: &str, keys: &[&str]) {
+    buf.clear();
+    buf.push_str(customer);
+    for key in keys {
+        buf.push(KEY_SEP);
+        buf.extend(key.chars().map(|c| if c == KEY_SEP { ' ' } else { c }));
+    }
+}
 
 /// Accumulates transactions into per-customer features, one row at a time: memory grows
 /// with customers (and distinct invoices or days), not with rows.
@@ -224,83 +330,40 @@ impl FeatureBuilder {
     pub fn push(&mut self, tx: Transaction<'_>) {
         self.usage.rows += 1;
         let row = tx.row.unwrap_or(self.usage.rows);
-        if tx.customer.is_empty() {
-            return self.reject_counted(row, "customer", RejectReason::Empty);
-        }
-        if !tx.amount.is_finite() {
-            return self.reject_counted(row, "amount", RejectReason::NotFinite);
-        }
-        let invoice = match (self.options.frequency, tx.invoice) {
-            (FrequencyBasis::Invoices, None | Some("")) => {
-                return self.reject_counted(row, "invoice", RejectReason::Empty);
+        let (day, invoice, net_return) = match Step::of(&tx, self.as_of, self.options) {
+            Step::Reject(field, reason) => return self.reject_counted(row, field, reason),
+            Step::AfterAsOf(day) => {
+                self.earliest = self.earliest.min(day);
+                self.usage.after_as_of += 1;
+                return;
             }
-            (FrequencyBasis::Invoices, Some(id)) => hash_str(id),
-            _ => 0,
+            Step::ReturnIgnored(day) => {
+                self.earliest = self.earliest.min(day);
+                self.usage.returns_ignored += 1;
+                return;
+            }
+            Step::Use { day, invoice, net_return } => (day, invoice, net_return),
         };
-        let day = day_number(tx.date);
         self.earliest = self.earliest.min(day);
-        if day > self.as_of {
-            self.usage.after_as_of += 1;
-            return;
-        }
-        let is_return = tx.returned || tx.amount < 0.0;
-        if is_return && self.options.returns == ReturnPolicy::Ignore {
-            self.usage.returns_ignored += 1;
-            return;
-        }
         self.usage.used += 1;
         let (i, new) = if tx.keys.is_empty() {
             self.ids.intern(tx.customer)
         } else {
-            self.key_buf.clear();
-            self.key_buf.push_str(tx.customer);
-            for key in tx.keys {
-                self.key_buf.push(KEY_SEP);
-                self.key_buf.extend(key.chars().map(|c| if c == KEY_SEP { ' ' } else { c }));
-            }
+            compose_key(&mut self.key_buf, tx.customer, tx.keys);
             self.ids.intern(&self.key_buf)
         };
         if new {
-            self.aggs.push(Agg {
-                first: NO_PURCHASE,
-                last: i32::MIN,
-                purchases: 0,
-                money: 0.0,
-                carry: 0.0,
-                first_key: 0,
-                last_key: 0,
-            });
+            self.aggs.push(Agg::EMPTY);
         }
-        let agg = &mut self.aggs[i as usize];
-        if is_return && self.options.returns == ReturnPolicy::Net {
-            agg.add(-tx.amount.abs());
-            return;
-        }
-        agg.add(tx.amount);
-        agg.first = agg.first.min(day);
-        agg.last = agg.last.max(day);
-        let key = match self.options.frequency {
-            FrequencyBasis::Rows => {
-                agg.purchases += 1;
-                return;
-            }
-            FrequencyBasis::Invoices => invoice,
-            FrequencyBasis::Days => day as u64,
-        };
-        // Distinct keys per customer, exactly; see `Agg::first_key`.
-        if agg.purchases == 0 {
-            agg.first_key = key;
-        } else if key == agg.last_key {
-            return;
-        } else if agg.purchases == 1 {
-            self.seen.insert((i, agg.first_key));
-            self.seen.insert((i, key));
-        } else if !self.seen.insert((i, key)) {
-            agg.last_key = key;
-            return;
-        }
-        agg.purchases += 1;
-        agg.last_key = key;
+        self.aggs[i as usize].apply(
+            &mut self.seen,
+            i,
+            day,
+            tx.amount,
+            invoice,
+            net_return,
+            self.options.frequency,
+        );
     }
 
     /// Adds one transaction given as text, parsing the date with [`parse_date`] and the
@@ -380,16 +443,35 @@ impl FeatureBuilder {
     /// row is after the as-of date.
     pub fn finish(self) -> Result<Features, Error> {
         let FeatureBuilder { as_of, options, ids, aggs, usage, rejects, earliest, .. } = self;
-        if usage.used == 0 {
-            if usage.after_as_of > 0 {
-                return Err(Error::AsOfBeforeData {
-                    as_of: from_day_number(as_of),
-                    first: from_day_number(earliest),
-                });
-            }
-            return Err(Error::Empty { rows: usage.rows, rejected: usage.rejected });
-        }
-        let ids = ids.into_ids();
+        check_usage(&usage, as_of, earliest)?;
+        Ok(assemble(as_of, options, usage, rejects, ids.into_ids(), aggs))
+    }
+}
+
+/// The error for a batch with no used row.
+fn check_usage(usage: &Usage, as_of: i32, earliest: i32) -> Result<(), Error> {
+    if usage.used > 0 {
+        return Ok(());
+    }
+    if usage.after_as_of > 0 {
+        return Err(Error::AsOfBeforeData {
+            as_of: from_day_number(as_of),
+            first: from_day_number(earliest),
+        });
+    }
+    Err(Error::Empty { rows: usage.rows, rejected: usage.rejected })
+}
+
+/// Features from the customers' ids and aggregates, in order of their first row.
+fn assemble(
+    as_of: i32,
+    options: FeatureOptions,
+    usage: Usage,
+    rejects: Vec<Reject>,
+    ids: Vec<Box<str>>,
+    aggs: Vec<Agg>,
+) -> Features {
+    {
         let n = aggs.iter().filter(|a| a.first != NO_PURCHASE).count();
         let mut f = Features {
             as_of,
@@ -419,8 +501,178 @@ impl FeatureBuilder {
             f.first.push(a.first);
             f.last.push(a.last);
         }
-        Ok(f)
+        f
     }
+}
+
+/// Batches at least this long are aggregated in parallel by [`Features::from_slice`].
+const PARALLEL_ROWS: usize = 65_536;
+
+/// A used row, as the parallel aggregation keeps it (40 bytes).
+struct Row {
+    key: (u64, u64),
+    /// The row's index in the batch; the top bit flags a return netted against the money.
+    index: u32,
+    day: i32,
+    amount: f64,
+    invoice: u64,
+}
+
+const NET_RETURN: u32 = 1 << 31;
+
+/// What one chunk of rows gives: its used rows by partition, and the others counted.
+struct Chunk {
+    parts: Vec<Vec<Row>>,
+    rejects: Vec<Reject>,
+    usage: Usage,
+    earliest: i32,
+}
+
+/// One partition's customers: aggregates and the index of each one's first row.
+struct Part {
+    aggs: Vec<Agg>,
+    first: Vec<u32>,
+}
+
+fn parallel_features(
+    as_of: i32,
+    options: FeatureOptions,
+    txs: &[Transaction<'_>],
+) -> Result<Features, Error> {
+    use rayon::prelude::*;
+    use std::collections::HashMap;
+    use std::hash::BuildHasher;
+
+    // About 32,768 rows per partition, in powers of two (16 to 256 partitions).
+    let bits = ((txs.len() / 32_768).max(2).ilog2()).clamp(4, 8);
+    let n_parts = 1usize << bits;
+    let chunk_len = txs.len().div_ceil(rayon::current_num_threads() * 4).max(4_096);
+    // The second half of the customer hash: the same function with another seed.
+    let (seed_a, seed_b) = (hasher(), foldhash::fast::FixedState::with_seed(0x9e37_79b9_7f4a_7c15));
+    let chunks: Vec<Chunk> = txs
+        .par_chunks(chunk_len)
+        .enumerate()
+        .map(|(c, rows)| {
+            let base = c * chunk_len;
+            // Room for an even spread of the chunk's rows over the partitions, and a little.
+            let room = rows.len() / n_parts + rows.len() / n_parts / 4 + 16;
+            let mut out = Chunk {
+                parts: (0..n_parts).map(|_| Vec::with_capacity(room)).collect(),
+                rejects: Vec::new(),
+                usage: Usage::default(),
+                earliest: i32::MAX,
+            };
+            let mut buf = String::new();
+            for (k, tx) in rows.iter().enumerate() {
+                let index = base + k;
+                out.usage.rows += 1;
+                let (day, invoice, net_return) = match Step::of(tx, as_of, options) {
+                    Step::Reject(field, reason) => {
+                        let row = tx.row.unwrap_or(index as u64 + 1);
+                        out.usage.rejected += 1;
+                        out.rejects.push(Reject { row, field, reason });
+                        continue;
+                    }
+                    Step::AfterAsOf(day) => {
+                        out.earliest = out.earliest.min(day);
+                        out.usage.after_as_of += 1;
+                        continue;
+                    }
+                    Step::ReturnIgnored(day) => {
+                        out.earliest = out.earliest.min(day);
+                        out.usage.returns_ignored += 1;
+                        continue;
+                    }
+                    Step::Use { day, invoice, net_return } => (day, invoice, net_return),
+                };
+                out.earliest = out.earliest.min(day);
+                out.usage.used += 1;
+                let id: &str = if tx.keys.is_empty() {
+                    tx.customer
+                } else {
+                    compose_key(&mut buf, tx.customer, tx.keys);
+                    &buf
+                };
+                let key = (seed_a.hash_one(id), seed_b.hash_one(id));
+                out.parts[(key.0 >> (64 - bits)) as usize].push(Row {
+                    key,
+                    index: index as u32 | if net_return { NET_RETURN } else { 0 },
+                    day,
+                    amount: tx.amount,
+                    invoice,
+                });
+            }
+            out
+        })
+        .collect();
+    let mut usage = Usage::default();
+    let mut earliest = i32::MAX;
+    let mut rejects = Vec::new();
+    for c in &chunks {
+        usage.rows += c.usage.rows;
+        usage.used += c.usage.used;
+        usage.after_as_of += c.usage.after_as_of;
+        usage.returns_ignored += c.usage.returns_ignored;
+        usage.rejected += c.usage.rejected;
+        earliest = earliest.min(c.earliest);
+    }
+    check_usage(&usage, as_of, earliest)?;
+    for c in &chunks {
+        rejects.extend(c.rejects.iter().cloned());
+    }
+    // Each partition's rows, chunk after chunk: in row order.
+    let parts: Vec<Part> = (0..n_parts)
+        .into_par_iter()
+        .map(|p| {
+            let rows: usize = chunks.iter().map(|c| c.parts[p].len()).sum();
+            let mut index: HashMap<(u64, u64), u32, Hasher> =
+                HashMap::with_capacity_and_hasher(rows / 2, hasher());
+            let mut part = Part { aggs: Vec::new(), first: Vec::new() };
+            let mut seen = HashSet::with_hasher(hasher());
+            for r in chunks.iter().flat_map(|c| &c.parts[p]) {
+                let next = part.aggs.len() as u32;
+                let i = *index.entry(r.key).or_insert(next);
+                if i == next {
+                    part.aggs.push(Agg::EMPTY);
+                    part.first.push(r.index & !NET_RETURN);
+                }
+                part.aggs[i as usize].apply(
+                    &mut seen,
+                    i,
+                    r.day,
+                    r.amount,
+                    r.invoice,
+                    r.index & NET_RETURN != 0,
+                    options.frequency,
+                );
+            }
+            part
+        })
+        .collect();
+    drop(chunks);
+    // Customers in order of their first row, as the streaming builder numbers them.
+    let mut order: Vec<(u32, u32, u32)> = parts
+        .iter()
+        .enumerate()
+        .flat_map(|(p, part)| {
+            part.first.iter().enumerate().map(move |(i, &row)| (row, p as u32, i as u32))
+        })
+        .collect();
+    order.par_sort_unstable_by_key(|&(row, _, _)| row);
+    let (ids, aggs): (Vec<Box<str>>, Vec<Agg>) = order
+        .par_iter()
+        .map_init(String::new, |buf, &(row, p, i)| {
+            let tx = &txs[row as usize];
+            let id: Box<str> = if tx.keys.is_empty() {
+                tx.customer.into()
+            } else {
+                compose_key(buf, tx.customer, tx.keys);
+                buf.as_str().into()
+            };
+            (id, parts[p as usize].aggs[i as usize])
+        })
+        .unzip();
+    Ok(assemble(as_of, options, usage, rejects, ids, aggs))
 }
 
 /// The customer id of an interned customer-and-keys text.
@@ -491,6 +743,47 @@ impl Features {
             b.push(tx);
         }
         b.finish()
+    }
+
+    /// [`from_transactions`](Self::from_transactions) for transactions already in memory,
+    /// on all cores, with the same result (customers, order, sums to the bit, usage and
+    /// rejects) whatever the number of threads.
+    ///
+    /// Rows are first checked and hashed in parallel chunks and sorted into partitions by
+    /// the hash of their customer (and extra keys); each partition's customers are then
+    /// aggregated, in row order, in a table small enough to stay in cache, and the
+    /// partitions are merged in order of each customer's first row. Customers are told
+    /// apart by a 128-bit hash of their id and keys (foldhash, two seeds): two different ids
+    /// would have to collide in both halves to be merged, odds below 1e-20 for a billion
+    /// customers. Small batches (under 65,536 rows) and huge ones (2^31 rows or more) go
+    /// through [`FeatureBuilder`].
+    ///
+    /// ```
+    /// use chrono::NaiveDate;
+    /// use crm_rfm::{FeatureOptions, Features, Transaction};
+    /// let d = |m, day| NaiveDate::from_ymd_opt(2025, m, day).unwrap();
+    /// let rows = [
+    ///     Transaction::new("C1", d(1, 5), 100.0),
+    ///     Transaction::new("C2", d(2, 1), 40.0),
+    ///     Transaction::new("C1", d(3, 1), 60.0),
+    /// ];
+    /// let f = Features::from_slice(d(6, 30), FeatureOptions::default(), &rows)?;
+    /// assert_eq!(f.customer(0).monetary, 160.0);
+    /// # Ok::<(), crm_rfm::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`FeatureBuilder::finish`].
+    pub fn from_slice(
+        as_of: NaiveDate,
+        options: FeatureOptions,
+        transactions: &[Transaction<'_>],
+    ) -> Result<Features, Error> {
+        // Row indices keep their top bit for a flag.
+        if transactions.len() < PARALLEL_ROWS || transactions.len() >= NET_RETURN as usize {
+            return Features::from_transactions(as_of, options, transactions.iter().copied());
+        }
+        parallel_features(day_number(as_of), options, transactions)
     }
 
     /// Number of customers.
@@ -589,5 +882,89 @@ impl Features {
             row[2] = self.monetary[i];
         }
         a
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Rows with every kind of outcome: rejects, rows after the as-of date, returns, extra
+    /// keys, repeated invoices.
+    fn rows(n: usize, seed: u64) -> Vec<(String, i64, f64, String, bool, String)> {
+        let mut s = seed;
+        let mut next = move |m: u64| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (s >> 33) % m
+        };
+        (0..n)
+            .map(|_| {
+                let c = next(700);
+                let customer = if c == 0 { String::new() } else { format!("C{c}") };
+                let day = next(400) as i64;
+                let amount = match next(20) {
+                    0 => -(next(1000) as f64) / 7.0,
+                    1 => f64::NAN,
+                    _ => next(100_000) as f64 / 100.0,
+                };
+                let invoice = if next(50) == 0 { String::new() } else { format!("I{}", next(900)) };
+                (customer, day, amount, invoice, next(30) == 0, format!("S{}", next(3)))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_parallel_aggregation_equals_the_streaming_builder() {
+        let day0 = NaiveDate::from_ymd_opt(2025, 1, 1).unwrap();
+        let as_of = day0 + chrono::Duration::days(300);
+        for seed in 1..4 {
+            let data = rows(20_000, seed);
+            let keys: Vec<[&str; 1]> = data.iter().map(|r| [r.5.as_str()]).collect();
+            for with_keys in [false, true] {
+                let txs: Vec<Transaction<'_>> = data
+                    .iter()
+                    .zip(&keys)
+                    .map(|(r, k)| {
+                        let tx = Transaction::new(&r.0, day0 + chrono::Duration::days(r.1), r.2)
+                            .invoice(&r.3)
+                            .returned(r.4);
+                        if with_keys { tx.keys(k) } else { tx }
+                    })
+                    .collect();
+                for frequency in
+                    [FrequencyBasis::Rows, FrequencyBasis::Invoices, FrequencyBasis::Days]
+                {
+                    for returns in
+                        [ReturnPolicy::Net, ReturnPolicy::Ignore, ReturnPolicy::AsPurchase]
+                    {
+                        let options =
+                            FeatureOptions::default().frequency(frequency).returns(returns);
+                        let slow = Features::from_transactions(as_of, options, txs.iter().copied())
+                            .unwrap();
+                        let fast = parallel_features(day_number(as_of), options, &txs).unwrap();
+                        let what =
+                            format!("seed {seed} keys {with_keys} {frequency:?} {returns:?}");
+                        assert_eq!(fast.ids, slow.ids, "{what}");
+                        assert_eq!(fast.recency, slow.recency, "{what}");
+                        assert_eq!(fast.frequency, slow.frequency, "{what}");
+                        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                        assert_eq!(bits(&fast.monetary), bits(&slow.monetary), "{what}");
+                        assert_eq!((&fast.first, &fast.last), (&slow.first, &slow.last), "{what}");
+                        assert_eq!(fast.usage, slow.usage, "{what}");
+                        assert_eq!(fast.rejects, slow.rejects, "{what}");
+                        assert_eq!(fast.returns_only, slow.returns_only, "{what}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_parallel_aggregation_reports_an_as_of_before_the_data() {
+        let day = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
+        let txs = vec![Transaction::new("C1", day, 10.0); 10];
+        let as_of = day_number(day) - 1;
+        let err = parallel_features(as_of, FeatureOptions::default(), &txs).unwrap_err();
+        assert!(matches!(err, Error::AsOfBeforeData { .. }), "{err:?}");
     }
 }

@@ -9,7 +9,10 @@
 //!   [`FrequencyBasis`]), `monetary` (total or mean: [`MonetaryBasis`]), first and last
 //!   purchase, tenure. Transactions after `as_of` are left out; returns follow a
 //!   [`ReturnPolicy`]; bad rows become [`Reject`]s and every row is accounted for in
-//!   [`Usage`]. Sums are Kahan-compensated exactly as pandas' `groupby().sum()`.
+//!   [`Usage`]. Sums are Kahan-compensated exactly as pandas' `groupby().sum()`. Extra
+//!   grouping keys ([`Transaction::keys`]: a store, a brand) give one row per customer and
+//!   key values. [`Features::from_slice`] computes the same features from rows in memory on
+//!   all cores.
 //! * [`BtydBuilder`] / [`Btyd`]: the "buy till you die" definitions of lifetimes'
 //!   `summary_data_from_transaction_data` (repeat frequency, age at last purchase, `T`,
 //!   mean repeat spend, period flooring).
