@@ -505,6 +505,32 @@ fn assemble(
     }
 }
 
+/// The 128-bit key that tells customers apart in [`Features::from_slice`]: the text itself
+/// when it is ASCII without NUL and at most 16 bytes long (most ids: codes, phone numbers,
+/// NIKs), zero-padded into two little-endian words, so such ids are never confused;
+/// otherwise two foldhash hashes with different seeds, with the top bit of the second set
+/// (an ASCII byte never sets it, so hashed keys and texts cannot meet).
+#[inline]
+fn customer_key(id: &str, a: &Hasher, b: &Hasher) -> (u64, u64) {
+    use std::hash::BuildHasher;
+    let bytes = id.as_bytes();
+    if bytes.len() <= 16 && bytes.iter().all(|&c| c != 0 && c.is_ascii()) {
+        let mut buf = [0u8; 16];
+        buf[..bytes.len()].copy_from_slice(bytes);
+        let (lo, hi) = buf.split_at(8);
+        let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
+        return (word(lo), word(hi));
+    }
+    (a.hash_one(id), b.hash_one(id) | 1 << 63)
+}
+
+/// The partition of a key: its top `bits` after mixing both words.
+#[inline]
+fn partition(key: (u64, u64), bits: u32) -> usize {
+    let mixed = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (mixed >> (64 - bits)) as usize
+}
+
 /// Batches at least this long are aggregated in parallel by [`Features::from_slice`].
 const PARALLEL_ROWS: usize = 65_536;
 
@@ -541,7 +567,6 @@ fn parallel_features(
 ) -> Result<Features, Error> {
     use rayon::prelude::*;
     use std::collections::HashMap;
-    use std::hash::BuildHasher;
 
     // About 32,768 rows per partition, in powers of two (16 to 256 partitions).
     let bits = ((txs.len() / 32_768).max(2).ilog2()).clamp(4, 8);
@@ -593,8 +618,8 @@ fn parallel_features(
                     compose_key(&mut buf, tx.customer, tx.keys);
                     &buf
                 };
-                let key = (seed_a.hash_one(id), seed_b.hash_one(id));
-                out.parts[(key.0 >> (64 - bits)) as usize].push(Row {
+                let key = customer_key(id, &seed_a, &seed_b);
+                out.parts[partition(key, bits)].push(Row {
                     key,
                     index: index as u32 | if net_return { NET_RETURN } else { 0 },
                     day,
@@ -753,9 +778,10 @@ impl Features {
     /// the hash of their customer (and extra keys); each partition's customers are then
     /// aggregated, in row order, in a table small enough to stay in cache, and the
     /// partitions are merged in order of each customer's first row. Customers are told
-    /// apart by a 128-bit hash of their id and keys (foldhash, two seeds): two different ids
-    /// would have to collide in both halves to be merged, odds below 1e-20 for a billion
-    /// customers. Small batches (under 65,536 rows) and huge ones (2^31 rows or more) go
+    /// apart by their id itself when it is ASCII and at most 16 bytes long (with extra keys:
+    /// the id and keys joined), and otherwise by a 128-bit hash of it (foldhash, two seeds):
+    /// two different long ids would have to collide in both halves to be merged, odds below
+    /// 1e-20 for a billion customers. Small batches (under 65,536 rows) and huge ones (2^31 rows or more) go
     /// through [`FeatureBuilder`].
     ///
     /// ```
@@ -900,7 +926,13 @@ mod tests {
         (0..n)
             .map(|_| {
                 let c = next(700);
-                let customer = if c == 0 { String::new() } else { format!("C{c}") };
+                // Short ASCII ids (kept as they are), long and non-ASCII ones (hashed).
+                let customer = match c {
+                    0 => String::new(),
+                    c if c % 7 == 0 => format!("pelanggan-nomor-{c}-jakarta"),
+                    c if c % 11 == 0 => format!("Ñ{c}"),
+                    c => format!("C{c}"),
+                };
                 let day = next(400) as i64;
                 let amount = match next(20) {
                     0 => -(next(1000) as f64) / 7.0,
