@@ -21,13 +21,11 @@ fn two_nearest(x: &[f64], centers: &[f64], d: usize) -> (usize, f64, f64) {
     let (mut a, mut d1, mut d2) = (0, f64::INFINITY, f64::INFINITY);
     for (j, c) in centers.chunks_exact(d).enumerate() {
         let dd = dist2(x, c);
-        if dd < d1 {
-            d2 = d1;
-            d1 = dd;
-            a = j;
-        } else if dd < d2 {
-            d2 = dd;
-        }
+        // Selects, not branches (the nearest centre is unpredictable).
+        let nearer = dd < d1;
+        d2 = if nearer { d1 } else { dd.min(d2) };
+        d1 = if nearer { dd } else { d1 };
+        a = if nearer { j } else { a };
     }
     (a, d1, d2)
 }

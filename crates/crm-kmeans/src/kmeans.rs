@@ -479,13 +479,12 @@ pub(crate) fn kmeans_plusplus<const D: usize>(
         let (mut running, mut slot) = (0.0, 0);
         for (i, x) in data.x.chunks_exact(d).enumerate() {
             let v = dist2(x, &chosen);
-            if v < d1[i] {
-                d2[i] = d1[i];
-                d1[i] = v;
-                labels[i] = c as u32;
-            } else if v < d2[i] {
-                d2[i] = v;
-            }
+            // Selects, not branches: which case a row falls in is unpredictable early on.
+            let (old1, old2) = (d1[i], d2[i]);
+            let nearer = v < old1;
+            d2[i] = if nearer { old1 } else { v.min(old2) };
+            d1[i] = if nearer { v } else { old1 };
+            labels[i] = if nearer { c as u32 } else { labels[i] };
             if next && slot < targets.len() {
                 running += d1[i] * data.w[i];
                 while slot < targets.len() && targets[slot].0 <= running {
