@@ -145,41 +145,33 @@ struct Columns<'a> {
 impl Columns<'_> {
     /// Column indices in `headers` of the extra keys.
     fn find_keys(&self, headers: &[String], file: &Path) -> anyhow::Result<Vec<usize>> {
-        let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
-        self.keys
-            .iter()
-            .map(|name| {
-                headers.iter().position(|h| norm(h) == norm(name)).with_context(|| {
-                    format!(
-                        "{}: --by {name:?}: no such column (columns: {})",
-                        file.display(),
-                        headers.join(", ")
-                    )
-                })
-            })
-            .collect()
+        self.keys.iter().map(|name| column(headers, name, "--by", file)).collect()
     }
 
     /// Column indices (customer, date, amount, invoice) in `headers`.
     fn find(&self, headers: &[String], file: &Path) -> anyhow::Result<[Option<usize>; 4]> {
-        let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
         let names = [Some(self.customer), Some(self.date), Some(self.amount), self.invoice];
         let flags = ["--customer-col", "--date-col", "--amount-col", "--invoice-col"];
         let mut out = [None; 4];
         for (k, name) in names.iter().enumerate() {
-            let Some(name) = name else { continue };
-            let found = headers.iter().position(|h| norm(h) == norm(name));
-            if found.is_none() {
-                bail!(
-                    "{}: {} {name:?}: no such column (columns: {})",
-                    file.display(),
-                    flags[k],
-                    headers.join(", ")
-                );
+            if let Some(name) = name {
+                out[k] = Some(column(headers, name, flags[k], file)?);
             }
-            out[k] = found;
         }
         Ok(out)
+    }
+}
+
+/// The index of the column a flag names (case, spaces and a BOM ignored).
+fn column(headers: &[String], name: &str, flag: &str, file: &Path) -> anyhow::Result<usize> {
+    let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
+    match headers.iter().position(|h| norm(h) == norm(name)) {
+        Some(i) => Ok(i),
+        None => bail!(
+            "{}: {flag} {name:?}: no such column (columns: {})",
+            file.display(),
+            headers.join(", ")
+        ),
     }
 }
 
