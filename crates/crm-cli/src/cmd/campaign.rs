@@ -16,7 +16,8 @@ use crate::summary::thousands;
 /// Rows of text, each with its row number in the file.
 pub(crate) type TextRows = Vec<(u64, Vec<String>)>;
 
-/// A whole table as text (dates as `YYYY-MM-DD`): the header and the rows.
+/// A whole table as text (dates as `YYYY-MM-DD`, date-times with a time of day as
+/// `YYYY-MM-DD HH:MM:SS`, which every date reader here accepts): the header and the rows.
 pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextRows)> {
     let mut reader = ReaderBuilder::new().infer_types(false).from_path(path)?;
     let headers = reader.headers().to_vec();
@@ -28,7 +29,7 @@ pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextR
             .iter()
             .map(|c| match c {
                 Cell::Date(d) => d.to_string(),
-                Cell::DateTime(dt) => dt.date().to_string(),
+                Cell::DateTime(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
                 other => other.to_text().into_owned(),
             })
             .collect();
@@ -319,4 +320,25 @@ pub(crate) fn backtest_cmd(args: &BacktestArgs) -> anyhow::Result<crm_rfm::Backt
     }
     eprintln!("wrote {}", args.out.display());
     Ok(bt)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workbook_date_times_keep_their_time_of_day() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("leads.xlsx");
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 5, 4).unwrap();
+        let mut t = crm_excel::Table::new(vec!["arrived".into()]);
+        t.push_row(vec![Cell::DateTime(day.and_hms_opt(9, 30, 0).unwrap())]).unwrap();
+        t.push_row(vec![Cell::DateTime(day.and_hms_opt(0, 0, 0).unwrap())]).unwrap();
+        let mut xlsx = crm_excel::XlsxWriter::new();
+        xlsx.write_table("Leads", &t).unwrap();
+        xlsx.save(&path).unwrap();
+        let (_, rows) = read_text_table(&path).unwrap();
+        let texts: Vec<&str> = rows.iter().map(|(_, r)| r[0].as_str()).collect();
+        assert_eq!(texts, ["2026-05-04 09:30:00", "2026-05-04"]);
+    }
 }
