@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use ndarray::Array2;
 
 use crate::error::{Error, Reject, RejectReason};
-use crate::intern::{Hasher, Interner, hash_str, hasher};
+use crate::intern::{Hasher, Interner, Texts, hash_str, hasher};
 use crate::text::{day_number, from_day_number, parse_amount, parse_date};
 
 /// What counts as one purchase for `frequency`.
@@ -444,7 +444,11 @@ impl FeatureBuilder {
     pub fn finish(self) -> Result<Features, Error> {
         let FeatureBuilder { as_of, options, ids, aggs, usage, rejects, earliest, .. } = self;
         check_usage(&usage, as_of, earliest)?;
-        Ok(assemble(as_of, options, usage, rejects, ids.into_ids(), aggs))
+        let mut out = Assembly::new(as_of, options, usage, rejects, aggs.len());
+        for (id, a) in ids.into_ids().iter().zip(&aggs) {
+            out.push(id, a);
+        }
+        Ok(out.0)
     }
 }
 
@@ -462,46 +466,61 @@ fn check_usage(usage: &Usage, as_of: i32, earliest: i32) -> Result<(), Error> {
     Err(Error::Empty { rows: usage.rows, rejected: usage.rejected })
 }
 
-/// Features from the customers' ids and aggregates, in order of their first row.
-fn assemble(
-    as_of: i32,
-    options: FeatureOptions,
-    usage: Usage,
-    rejects: Vec<Reject>,
-    ids: Vec<Box<str>>,
-    aggs: Vec<Agg>,
-) -> Features {
-    {
-        let n = aggs.iter().filter(|a| a.first != NO_PURCHASE).count();
-        let mut f = Features {
+/// Builds [`Features`] from the customers' ids and aggregates, in order of their first row.
+struct Assembly(Features);
+
+impl Assembly {
+    fn new(
+        as_of: i32,
+        options: FeatureOptions,
+        usage: Usage,
+        rejects: Vec<Reject>,
+        customers: usize,
+    ) -> Assembly {
+        Assembly(Features {
             as_of,
             options,
-            ids: Vec::with_capacity(n),
-            recency: Vec::with_capacity(n),
-            frequency: Vec::with_capacity(n),
-            monetary: Vec::with_capacity(n),
-            first: Vec::with_capacity(n),
-            last: Vec::with_capacity(n),
+            ids: Texts::with_capacity(customers),
+            recency: Vec::with_capacity(customers),
+            frequency: Vec::with_capacity(customers),
+            monetary: Vec::with_capacity(customers),
+            first: Vec::with_capacity(customers),
+            last: Vec::with_capacity(customers),
             usage,
             rejects,
-            returns_only: Vec::new(),
-        };
-        for (id, a) in ids.into_iter().zip(aggs) {
-            if a.first == NO_PURCHASE {
-                f.returns_only.push(id);
-                continue;
-            }
-            f.ids.push(id);
-            f.recency.push((as_of - a.last) as u32);
-            f.frequency.push(a.purchases);
-            f.monetary.push(match options.monetary {
-                MonetaryBasis::Total => a.money,
-                MonetaryBasis::MeanPerPurchase => a.money / f64::from(a.purchases),
-            });
-            f.first.push(a.first);
-            f.last.push(a.last);
+            returns_only: Texts::default(),
+        })
+    }
+
+    /// Adds the next customer (a customer with returns only goes to `returns_only`).
+    #[inline]
+    fn push(&mut self, id: &str, a: &Agg) {
+        let f = &mut self.0;
+        if a.first == NO_PURCHASE {
+            f.returns_only.push(id);
+            return;
         }
-        f
+        f.ids.push(id);
+        f.recency.push((f.as_of - a.last) as u32);
+        f.frequency.push(a.purchases);
+        f.monetary.push(match f.options.monetary {
+            MonetaryBasis::Total => a.money,
+            MonetaryBasis::MeanPerPurchase => a.money / f64::from(a.purchases),
+        });
+        f.first.push(a.first);
+        f.last.push(a.last);
+    }
+
+    /// Adds the customers of another assembly, after this one's.
+    fn append(&mut self, other: &Features) {
+        let f = &mut self.0;
+        f.ids.append(&other.ids);
+        f.recency.extend_from_slice(&other.recency);
+        f.frequency.extend_from_slice(&other.frequency);
+        f.monetary.extend_from_slice(&other.monetary);
+        f.first.extend_from_slice(&other.first);
+        f.last.extend_from_slice(&other.last);
+        f.returns_only.append(&other.returns_only);
     }
 }
 
@@ -556,8 +575,29 @@ struct Chunk {
 
 /// One partition's customers: aggregates and the index of each one's first row.
 struct Part {
-    aggs: Vec<Agg>,
+    customers: Vec<Customer>,
     first: Vec<u32>,
+}
+
+/// A customer of a partition: its aggregate and key on one cache line, the one line the
+/// final gather in first-row order reads (the id comes from the key when it is the text).
+#[derive(Clone, Copy)]
+#[repr(C, align(64))]
+struct Customer {
+    agg: Agg,
+    key: (u64, u64),
+}
+
+/// The id of a customer key that is the id's text (see [`customer_key`]).
+#[inline]
+fn key_text(key: (u64, u64), buf: &mut [u8; 16]) -> Option<&str> {
+    if key.1 >> 63 != 0 {
+        return None;
+    }
+    buf[..8].copy_from_slice(&key.0.to_le_bytes());
+    buf[8..].copy_from_slice(&key.1.to_le_bytes());
+    let len = buf.iter().position(|&b| b == 0).unwrap_or(16);
+    std::str::from_utf8(&buf[..len]).ok()
 }
 
 fn parallel_features(
@@ -645,34 +685,49 @@ fn parallel_features(
     for c in &chunks {
         rejects.extend(c.rejects.iter().cloned());
     }
-    // Each partition's rows, chunk after chunk: in row order.
+    // Each partition's rows, chunk after chunk: in row order. A thread's maps serve
+    // partition after partition, so they are allocated (and their pages touched) once.
     let parts: Vec<Part> = (0..n_parts)
         .into_par_iter()
-        .map(|p| {
-            let rows: usize = chunks.iter().map(|c| c.parts[p].len()).sum();
-            let mut index: HashMap<(u64, u64), u32, Hasher> =
-                HashMap::with_capacity_and_hasher(rows / 2, hasher());
-            let mut part = Part { aggs: Vec::new(), first: Vec::new() };
-            let mut seen = HashSet::with_hasher(hasher());
-            for r in chunks.iter().flat_map(|c| &c.parts[p]) {
-                let next = part.aggs.len() as u32;
-                let i = *index.entry(r.key).or_insert(next);
-                if i == next {
-                    part.aggs.push(Agg::EMPTY);
-                    part.first.push(r.index & !NET_RETURN);
+        .map_init(
+            || {
+                let index: HashMap<(u64, u64), u32, Hasher> = HashMap::with_hasher(hasher());
+                (index, HashSet::with_hasher(hasher()))
+            },
+            |(index, seen), p| {
+                index.clear();
+                seen.clear();
+                let mut part = Part { customers: Vec::new(), first: Vec::new() };
+                // The lines of a basket come together: the previous row's customer is
+                // the likeliest.
+                let mut last: Option<((u64, u64), u32)> = None;
+                for r in chunks.iter().flat_map(|c| &c.parts[p]) {
+                    let i = match last {
+                        Some((key, i)) if key == r.key => i,
+                        _ => {
+                            let next = part.customers.len() as u32;
+                            let i = *index.entry(r.key).or_insert(next);
+                            if i == next {
+                                part.customers.push(Customer { agg: Agg::EMPTY, key: r.key });
+                                part.first.push(r.index & !NET_RETURN);
+                            }
+                            last = Some((r.key, i));
+                            i
+                        }
+                    };
+                    part.customers[i as usize].agg.apply(
+                        seen,
+                        i,
+                        r.day,
+                        r.amount,
+                        r.invoice,
+                        r.index & NET_RETURN != 0,
+                        options.frequency,
+                    );
                 }
-                part.aggs[i as usize].apply(
-                    &mut seen,
-                    i,
-                    r.day,
-                    r.amount,
-                    r.invoice,
-                    r.index & NET_RETURN != 0,
-                    options.frequency,
-                );
-            }
-            part
-        })
+                part
+            },
+        )
         .collect();
     drop(chunks);
     // Customers in order of their first row, as the streaming builder numbers them.
@@ -684,20 +739,36 @@ fn parallel_features(
         })
         .collect();
     order.par_sort_unstable_by_key(|&(row, _, _)| row);
-    let (ids, aggs): (Vec<Box<str>>, Vec<Agg>) = order
-        .par_iter()
-        .map_init(String::new, |buf, &(row, p, i)| {
-            let tx = &txs[row as usize];
-            let id: Box<str> = if tx.keys.is_empty() {
-                tx.customer.into()
-            } else {
-                compose_key(buf, tx.customer, tx.keys);
-                buf.as_str().into()
-            };
-            (id, parts[p as usize].aggs[i as usize])
+    // Each stretch of customers on its own thread, then joined.
+    let stretch = order.len().div_ceil(rayon::current_num_threads() * 4).max(1);
+    let pieces: Vec<Features> = order
+        .par_chunks(stretch)
+        .map_init(String::new, |buf, stretch| {
+            let mut piece =
+                Assembly::new(as_of, options, Usage::default(), Vec::new(), stretch.len());
+            let mut text = [0u8; 16];
+            for &(row, p, i) in stretch {
+                let c = &parts[p as usize].customers[i as usize];
+                if let Some(id) = key_text(c.key, &mut text) {
+                    piece.push(id, &c.agg);
+                    continue;
+                }
+                let tx = &txs[row as usize];
+                if tx.keys.is_empty() {
+                    piece.push(tx.customer, &c.agg);
+                } else {
+                    compose_key(buf, tx.customer, tx.keys);
+                    piece.push(buf, &c.agg);
+                }
+            }
+            piece.0
         })
-        .unzip();
-    Ok(assemble(as_of, options, usage, rejects, ids, aggs))
+        .collect();
+    let mut out = Assembly::new(as_of, options, usage, rejects, order.len());
+    for piece in &pieces {
+        out.append(piece);
+    }
+    Ok(out.0)
 }
 
 /// The customer id of an interned customer-and-keys text.
@@ -722,7 +793,7 @@ fn clip(s: &str) -> String {
 pub struct Features {
     as_of: i32,
     options: FeatureOptions,
-    ids: Vec<Box<str>>,
+    ids: Texts,
     recency: Vec<u32>,
     frequency: Vec<u32>,
     monetary: Vec<f64>,
@@ -730,7 +801,7 @@ pub struct Features {
     last: Vec<i32>,
     usage: Usage,
     rejects: Vec<Reject>,
-    returns_only: Vec<Box<str>>,
+    returns_only: Texts,
 }
 
 /// One customer's features.
@@ -838,7 +909,7 @@ impl Features {
     /// If `i >= self.len()`.
     pub fn customer(&self, i: usize) -> CustomerFeatures<'_> {
         CustomerFeatures {
-            id: customer_part(&self.ids[i]),
+            id: customer_part(self.ids.get(i)),
             recency_days: self.recency[i],
             frequency: self.frequency[i],
             monetary: self.monetary[i],
@@ -855,7 +926,7 @@ impl Features {
 
     /// The customer ids (with extra keys, a customer appears once per key values).
     pub fn ids(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.ids.iter().map(|s| customer_part(s))
+        self.ids.iter().map(customer_part)
     }
 
     /// The extra key values of row `i`, in the order given in [`Transaction::keys`]
@@ -864,7 +935,7 @@ impl Features {
     /// # Panics
     /// If `i >= self.len()`.
     pub fn keys(&self, i: usize) -> impl Iterator<Item = &str> + '_ {
-        self.ids[i].split(KEY_SEP).skip(1)
+        self.ids.get(i).split(KEY_SEP).skip(1)
     }
 
     /// Recency in days, per customer.
@@ -895,7 +966,7 @@ impl Features {
     /// Customers (ids) whose only rows were returns, under [`ReturnPolicy::Net`] (with
     /// extra keys: once per key values).
     pub fn returns_only(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
-        self.returns_only.iter().map(|s| customer_part(s))
+        self.returns_only.iter().map(customer_part)
     }
 
     /// The features as an `n × 3` matrix with columns recency days, frequency, monetary —

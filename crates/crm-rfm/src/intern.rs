@@ -55,3 +55,74 @@ pub(crate) fn hash_str(s: &str) -> u64 {
     use std::hash::BuildHasher;
     hasher().hash_one(s)
 }
+
+/// Texts (customer ids) in one buffer, in order: one allocation for a million ids instead
+/// of a million, to fill and to free.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Texts {
+    text: String,
+    /// Where each text ends in `text`.
+    ends: Vec<usize>,
+}
+
+impl Texts {
+    pub(crate) fn with_capacity(texts: usize) -> Texts {
+        Texts { text: String::with_capacity(texts * 8), ends: Vec::with_capacity(texts) }
+    }
+
+    #[inline]
+    pub(crate) fn push(&mut self, s: &str) {
+        self.text.push_str(s);
+        self.ends.push(self.text.len());
+    }
+
+    /// Moves `other`'s texts to the end.
+    pub(crate) fn append(&mut self, other: &Texts) {
+        let base = self.text.len();
+        self.text.push_str(&other.text);
+        self.ends.extend(other.ends.iter().map(|&end| base + end));
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Text `i`.
+    ///
+    /// # Panics
+    /// If `i >= self.len()`.
+    #[inline]
+    pub(crate) fn get(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[start..self.ends[i]]
+    }
+
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn texts_keep_each_text_and_its_order() {
+        let mut t = Texts::with_capacity(1);
+        assert!(t.is_empty());
+        for s in ["C1", "", "pelanggan-Ñ", "C1"] {
+            t.push(s);
+        }
+        assert_eq!(t.len(), 4);
+        assert_eq!(t.iter().collect::<Vec<_>>(), ["C1", "", "pelanggan-Ñ", "C1"]);
+        assert_eq!(t.get(2), "pelanggan-Ñ");
+        let mut u = Texts::default();
+        u.push("X");
+        u.append(&t);
+        assert_eq!(u.iter().collect::<Vec<_>>(), ["X", "C1", "", "pelanggan-Ñ", "C1"]);
+    }
+}

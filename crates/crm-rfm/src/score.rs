@@ -158,7 +158,11 @@ impl Scores {
     pub fn compute(features: &Features, options: &ScoreOptions) -> Result<Scores, Error> {
         let recency: Vec<f64> = features.recency_days().iter().map(|&v| f64::from(v)).collect();
         let frequency: Vec<f64> = features.frequency().iter().map(|&v| f64::from(v)).collect();
-        let ids: Vec<&str> = features.ids().collect();
+        // Only NTILE breaks ties by id.
+        let ntile = [&options.recency, &options.frequency, &options.monetary]
+            .iter()
+            .any(|b| matches!(b, Binning::Ntile));
+        let ids: Vec<&str> = if ntile { features.ids().collect() } else { Vec::new() };
         let (r, rt) = score_dimension(
             Dimension::Recency,
             &recency,
