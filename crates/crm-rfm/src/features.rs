@@ -306,6 +306,10 @@ pub struct FeatureBuilder {
     earliest: i32,
     /// The customer id and extra keys of the row being added, joined by [`KEY_SEP`].
     key_buf: String,
+    /// The previous used row's customer (and keys) and its index: a basket's lines come
+    /// together, so most rows need no lookup.
+    last_id: String,
+    last_index: Option<u32>,
 }
 
 impl FeatureBuilder {
@@ -322,6 +326,8 @@ impl FeatureBuilder {
             rejects: Vec::new(),
             earliest: i32::MAX,
             key_buf: String::new(),
+            last_id: String::new(),
+            last_index: None,
         }
     }
 
@@ -346,15 +352,25 @@ impl FeatureBuilder {
         };
         self.earliest = self.earliest.min(day);
         self.usage.used += 1;
-        let (i, new) = if tx.keys.is_empty() {
-            self.ids.intern(tx.customer)
+        let id = if tx.keys.is_empty() {
+            tx.customer
         } else {
             compose_key(&mut self.key_buf, tx.customer, tx.keys);
-            self.ids.intern(&self.key_buf)
+            &self.key_buf
         };
-        if new {
-            self.aggs.push(Agg::EMPTY);
-        }
+        let i = match self.last_index {
+            Some(i) if self.last_id == id => i,
+            _ => {
+                let (i, new) = self.ids.intern(id);
+                if new {
+                    self.aggs.push(Agg::EMPTY);
+                }
+                self.last_id.clear();
+                self.last_id.push_str(id);
+                self.last_index = Some(i);
+                i
+            }
+        };
         self.aggs[i as usize].apply(
             &mut self.seen,
             i,
