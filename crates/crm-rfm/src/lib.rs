@@ -72,7 +72,9 @@
 //! chrono for dates, ndarray (0.16, the version linfa uses) for [`Features::to_array`],
 //! and foldhash for hashing customer ids: interning ids is the hot loop of feature
 //! computation, and foldhash (hashbrown's default hasher, seeded here with a constant)
-//! is several times faster than `std`'s SipHash on short keys.
+//! is several times faster than `std`'s SipHash on short keys. rayon runs
+//! [`Features::from_slice`] on all cores (its work-stealing pool is what the workspace's
+//! other parallel code uses too).
 
 mod audience;
 mod backtest;
