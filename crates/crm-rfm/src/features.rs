@@ -868,8 +868,8 @@ impl Features {
     /// apart by their id itself when it is ASCII and at most 16 bytes long (with extra keys:
     /// the id and keys joined), and otherwise by a 128-bit hash of it (foldhash, two seeds):
     /// two different long ids would have to collide in both halves to be merged, odds below
-    /// 1e-20 for a billion customers. Small batches (under 65,536 rows) and huge ones (2^31 rows or more) go
-    /// through [`FeatureBuilder`].
+    /// 1e-20 for a billion customers. Small batches (under 65,536 rows) and huge ones (2^31
+    /// rows or more) go through [`FeatureBuilder`].
     ///
     /// ```
     /// use chrono::NaiveDate;
