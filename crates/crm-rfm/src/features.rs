@@ -527,7 +527,7 @@ impl Assembly {
         f.last.push(a.last);
     }
 
-    /// Adds the customers of another assembly, after this one's.
+    /// Adds the customers of `other` (a finished piece), after this one's.
     fn append(&mut self, other: &Features) {
         let f = &mut self.0;
         f.ids.append(&other.ids);
@@ -865,11 +865,11 @@ impl Features {
     /// the hash of their customer (and extra keys); each partition's customers are then
     /// aggregated, in row order, in a table small enough to stay in cache, and the
     /// partitions are merged in order of each customer's first row. Customers are told
-    /// apart by their id itself when it is ASCII and at most 16 bytes long (with extra keys:
-    /// the id and keys joined), and otherwise by a 128-bit hash of it (foldhash, two seeds):
-    /// two different long ids would have to collide in both halves to be merged, odds below
-    /// 1e-20 for a billion customers. Small batches (under 65,536 rows) and huge ones (2^31
-    /// rows or more) go through [`FeatureBuilder`].
+    /// apart by their id itself when it is ASCII without NUL and at most 16 bytes long (with
+    /// extra keys: the id and keys joined), and otherwise by a 128-bit hash of it (foldhash,
+    /// two seeds): two different long ids would have to collide in both halves to be merged,
+    /// odds below 1e-20 for a billion customers. Small batches (under 65,536 rows) and huge
+    /// ones (2^31 rows or more) go through [`FeatureBuilder`].
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -1016,6 +1016,10 @@ mod tests {
                 // Short ASCII ids (kept as they are), long and non-ASCII ones (hashed).
                 let customer = match c {
                     0 => String::new(),
+                    // 16 bytes (the longest kept as text), 17 (hashed), with a NUL (hashed).
+                    c if c % 13 == 0 => format!("C{c:015}"),
+                    c if c % 17 == 0 => format!("C{c:016}"),
+                    c if c % 19 == 0 => format!("C{c}\0x"),
                     c if c % 7 == 0 => format!("pelanggan-nomor-{c}-jakarta"),
                     c if c % 11 == 0 => format!("Ñ{c}"),
                     c => format!("C{c}"),

@@ -76,7 +76,7 @@ impl Texts {
         self.ends.push(self.text.len());
     }
 
-    /// Moves `other`'s texts to the end.
+    /// Copies `other`'s texts to the end.
     pub(crate) fn append(&mut self, other: &Texts) {
         let base = self.text.len();
         self.text.push_str(&other.text);
