@@ -13,6 +13,13 @@ pub(crate) fn thousands(n: u64) -> String {
     out
 }
 
+/// A bad field's text for a message: as it is when short (up to 6 characters: `ya`,
+/// `tidak`, `1,5`), else masked like personal data, since a misplaced column could hold some.
+pub(crate) fn excerpt(value: &str) -> String {
+    let value = value.trim();
+    if value.chars().count() <= 6 { value.to_string() } else { mask(value) }
+}
+
 /// Masks personal data for reports: `081234567890` → `0812****7890`, short values keep only
 /// their last two characters.
 pub(crate) fn mask(value: &str) -> String {

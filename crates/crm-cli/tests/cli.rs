@@ -626,6 +626,67 @@ fn rfm_xlsx_has_every_sheet_and_rejects_bad_rows() {
 }
 
 #[test]
+fn personal_data_in_a_headerless_file_stays_masked_in_errors_and_rejects() {
+    let dir = tempfile::tempdir().unwrap();
+    // No header row: the first customer's row is taken for the headers.
+    let input = dir.path().join("no-header.csv");
+    std::fs::write(
+        &input,
+        "3201014101900001,081234567890,2025-01-05,100\n\
+         3201014101900002,081298765432,2025-02-05,200\n",
+    )
+    .unwrap();
+    let out = dir.path().join("o.csv");
+    let res = crm(&[
+        "rfm",
+        s(&input),
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "amount",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        s(&out),
+    ]);
+    let err = stderr(&res);
+    assert_eq!(res.status.code(), Some(2), "{err}");
+    assert!(err.contains("3201********0001, 08********90"), "{err}");
+    assert!(!err.contains("3201014101900001") && !err.contains("081234567890"), "{err}");
+
+    // A phone number in the date column: the reject shows two characters of it.
+    let swapped = dir.path().join("swapped.csv");
+    std::fs::write(&swapped, "customer_id,date,amount\nC1,081234567890,100\nC1,2025-01-05,50\n")
+        .unwrap();
+    let res = crm(&[
+        "rfm",
+        s(&swapped),
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "date",
+        "--amount-col",
+        "amount",
+        "--as-of",
+        "2025-12-31",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
+    let rejects = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains("reject"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<String>();
+    let shown = format!("{}{rejects}", stderr(&res));
+    assert!(shown.contains("08**********"), "{shown}");
+    assert!(!shown.contains("081234567890"), "{shown}");
+}
+
+#[test]
 fn rfm_bad_input_exits_2_naming_the_problem() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("o.csv");

@@ -73,7 +73,7 @@ pub use crate::crypto::{
 };
 pub use crate::dedup::{Dedup, DedupReport, Duplicate, Keep, KeyNorm, normalize_phone};
 pub use crate::error::{Error, ErrorKind, Position, Result};
-pub use crate::header::{Aliases, normalize_header};
+pub use crate::header::{Aliases, column_list, normalize_header};
 pub use crate::merge::{
     MergeReport, Merged, Merger, Reject as MergeReject, RejectReason as MergeRejectReason,
     SOURCE_COLUMNS, Sheets, SourceReport, collect_inputs,

@@ -12,7 +12,7 @@ use crate::cell::Cell;
 use crate::crypto::{self as decrypt, CFB_MAGIC, DecryptOptions, Encryption};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::guard;
-use crate::header::normalize_header;
+use crate::header::{column_list, normalize_header};
 use crate::sheet::{Book, SheetStream};
 
 /// The file formats this crate reads.
@@ -830,7 +830,7 @@ pub(crate) fn column_index(headers: &[String], name: &str) -> Result<usize> {
     }
     let wanted = normalize_header(name);
     headers.iter().position(|h| normalize_header(h) == wanted).ok_or_else(|| {
-        ErrorKind::MissingColumn { name: name.to_owned(), available: headers.join(", ") }.into()
+        ErrorKind::MissingColumn { name: name.to_owned(), available: column_list(headers) }.into()
     })
 }
 

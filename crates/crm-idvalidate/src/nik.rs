@@ -315,13 +315,28 @@ pub(crate) fn years_between(from: NaiveDate, to: NaiveDate) -> i32 {
 }
 
 /// Masks a 16-digit number for logs: the region's first 4 digits and the serial stay.
+/// Shorter text (a truncated number, or a name in the wrong column) keeps less: its first
+/// and last two characters from 9 characters on, nothing up to 8.
+///
+/// ```
+/// use crm_idvalidate::mask;
+/// assert_eq!(mask("3201014101900001"), "3201********0001");
+/// assert_eq!(mask("081234567890"), "08********90");
+/// assert_eq!(mask("Budi"), "****");
+/// ```
 pub fn mask(number: &str) -> String {
     let chars: Vec<char> = number.chars().collect();
-    if chars.len() <= 8 {
-        return "*".repeat(chars.len());
-    }
     let n = chars.len();
-    chars[..4].iter().chain(std::iter::repeat_n(&'*', n - 8)).chain(&chars[n - 4..]).collect()
+    let keep = match n {
+        0..=8 => return "*".repeat(n),
+        9..=15 => 2,
+        _ => 4,
+    };
+    chars[..keep]
+        .iter()
+        .chain(std::iter::repeat_n(&'*', n - 2 * keep))
+        .chain(&chars[n - keep..])
+        .collect()
 }
 
 impl fmt::Display for Nik {
@@ -537,5 +552,7 @@ mod tests {
     fn masking_keeps_region_and_serial() {
         assert_eq!(mask("3201014101900001"), "3201********0001");
         assert_eq!(mask("1234"), "****");
+        assert_eq!(mask("320101410190000"), "32***********00");
+        assert_eq!(mask("Budi Santoso"), "Bu********so");
     }
 }

@@ -85,15 +85,69 @@ pub enum RejectReason {
     /// The field is empty.
     #[error("empty")]
     Empty,
-    /// The date could not be read (the text is short and not personal data, so it is kept).
+    /// The date could not be read; an excerpt of the text (see [`RejectReason::date`]).
     #[error("not a date: {0:?}")]
     Date(String),
-    /// The amount could not be read.
+    /// The amount could not be read; an excerpt of the text (see [`RejectReason::amount`]).
     #[error("not an amount: {0:?}")]
     Amount(String),
     /// The amount is NaN or infinite.
     #[error("amount is not finite")]
     NotFinite,
+}
+
+impl RejectReason {
+    /// The reason for a date field that could not be read: [`Empty`](Self::Empty) when it is
+    /// blank, else [`Date`](Self::Date) with a safe excerpt of it: up to 12 characters, or,
+    /// when the text looks like personal data in the wrong column (an `@`, nine or more
+    /// digits in a row, or more than four letters and no digit: an e-mail, a phone number
+    /// or NIK, a name), only its first two characters and a star for each other one.
+    ///
+    /// ```
+    /// use crm_rfm::RejectReason;
+    /// assert_eq!(RejectReason::date(" 31/02/2025 ").to_string(), r#"not a date: "31/02/2025""#);
+    /// assert_eq!(RejectReason::date("081234567890").to_string(), r#"not a date: "08**********""#);
+    /// assert_eq!(RejectReason::date("Budi Santoso").to_string(), r#"not a date: "Bu**********""#);
+    /// assert_eq!(RejectReason::date(""), RejectReason::Empty);
+    /// ```
+    pub fn date(text: &str) -> RejectReason {
+        if text.trim().is_empty() { RejectReason::Empty } else { RejectReason::Date(excerpt(text)) }
+    }
+
+    /// [`date`](Self::date) for an amount field.
+    pub fn amount(text: &str) -> RejectReason {
+        if text.trim().is_empty() {
+            RejectReason::Empty
+        } else {
+            RejectReason::Amount(excerpt(text))
+        }
+    }
+}
+
+/// The excerpt of [`RejectReason::date`].
+fn excerpt(text: &str) -> String {
+    let text = text.trim();
+    let (mut run, mut longest_run, mut digits, mut letters) = (0, 0, 0, 0);
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            run += 1;
+            digits += 1;
+            longest_run = longest_run.max(run);
+        } else {
+            run = 0;
+            letters += usize::from(c.is_alphabetic());
+        }
+    }
+    let personal = text.contains('@') || longest_run >= 9 || (digits == 0 && letters > 4);
+    let n = text.chars().count();
+    let shown = if personal { 2 } else { 12 };
+    let mut out: String = text.chars().take(shown).collect();
+    if personal {
+        out.extend(std::iter::repeat_n('*', n.saturating_sub(shown).min(10)));
+    } else if n > shown {
+        out.push('…');
+    }
+    out
 }
 
 impl std::fmt::Display for Reject {

@@ -407,21 +407,11 @@ impl FeatureBuilder {
     ) {
         let Some(date_value) = parse_date(date) else {
             self.usage.rows += 1;
-            let reason = if date.trim().is_empty() {
-                RejectReason::Empty
-            } else {
-                RejectReason::Date(clip(date))
-            };
-            return self.reject_counted(row, "date", reason);
+            return self.reject_counted(row, "date", RejectReason::date(date));
         };
         let Some(amount_value) = parse_amount(amount) else {
             self.usage.rows += 1;
-            let reason = if amount.trim().is_empty() {
-                RejectReason::Empty
-            } else {
-                RejectReason::Amount(clip(amount))
-            };
-            return self.reject_counted(row, "amount", reason);
+            return self.reject_counted(row, "amount", RejectReason::amount(amount));
         };
         self.push(Transaction {
             customer,
@@ -790,17 +780,6 @@ fn parallel_features(
 /// The customer id of an interned customer-and-keys text.
 fn customer_part(s: &str) -> &str {
     s.split(KEY_SEP).next().unwrap_or(s)
-}
-
-/// Short, printable excerpt of a bad field (dates and amounts are not personal data, but
-/// a misplaced column could be, so at most 12 characters are kept).
-fn clip(s: &str) -> String {
-    let s = s.trim();
-    let mut out: String = s.chars().take(12).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
 }
 
 /// RFM features of many customers, as columns (one entry per customer, in order of each

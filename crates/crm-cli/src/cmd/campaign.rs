@@ -43,7 +43,7 @@ fn column(headers: &[String], name: &str, file: &Path, flag: &str) -> anyhow::Re
         format!(
             "{}: {flag} {name:?}: no such column (columns: {})",
             file.display(),
-            headers.join(", ")
+            crm_excel::column_list(headers)
         )
     })
 }
@@ -232,8 +232,9 @@ pub(crate) fn backtest_cmd(args: &BacktestArgs) -> anyhow::Result<crm_rfm::Backt
                 let v = r.get(c).map_or("", String::as_str);
                 truthy(v).with_context(|| {
                     format!(
-                        "{}: row {number}: outcome {v:?} is not 1/0, true/false, yes/no or ya/tidak",
-                        args.outcome_file.display()
+                        "{}: row {number}: outcome {:?} is not 1/0, true/false, yes/no or ya/tidak",
+                        args.outcome_file.display(),
+                        crate::summary::excerpt(v)
                     )
                 })?
             }

@@ -25,7 +25,7 @@ fn column(headers: &[String], name: &str, file: &Path, what: &str) -> anyhow::Re
         format!(
             "{}: {what} {name:?}: no such column (columns: {})",
             file.display(),
-            headers.join(", ")
+            crm_excel::column_list(headers)
         )
     })
 }

@@ -170,7 +170,7 @@ fn column(headers: &[String], name: &str, flag: &str, file: &Path) -> anyhow::Re
         None => bail!(
             "{}: {flag} {name:?}: no such column (columns: {})",
             file.display(),
-            headers.join(", ")
+            crm_excel::column_list(headers)
         ),
     }
 }
@@ -199,15 +199,6 @@ struct Batch {
 }
 
 const BATCH_ROWS: usize = 65_536;
-
-fn clip(s: &str) -> String {
-    let s = s.trim();
-    let mut out: String = s.chars().take(12).collect();
-    if out.len() < s.len() {
-        out.push('…');
-    }
-    out
-}
 
 /// Streams a CSV file into the builder: a reader thread parses records, dates and amounts
 /// into batches while this thread aggregates them (the two halves take about the same time,
@@ -262,20 +253,10 @@ fn read_csv(
             } else {
                 match (crm_rfm::parse_date(fields[1]), crm_rfm::parse_amount(fields[2])) {
                     (None, _) => {
-                        let why = if fields[1].trim().is_empty() {
-                            RejectReason::Empty
-                        } else {
-                            RejectReason::Date(clip(fields[1]))
-                        };
-                        batch.rejects.push((row, "date", why));
+                        batch.rejects.push((row, "date", RejectReason::date(fields[1])));
                     }
                     (_, None) => {
-                        let why = if fields[2].trim().is_empty() {
-                            RejectReason::Empty
-                        } else {
-                            RejectReason::Amount(clip(fields[2]))
-                        };
-                        batch.rejects.push((row, "amount", why));
+                        batch.rejects.push((row, "amount", RejectReason::amount(fields[2])));
                     }
                     (Some(date), Some(amount)) => {
                         let mut span = |t: &str| {

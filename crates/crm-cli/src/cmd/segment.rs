@@ -41,7 +41,7 @@ fn features(
                     format!(
                         "{}: feature {n:?}: no such column (columns: {})",
                         file.display(),
-                        headers.join(", ")
+                        crm_excel::column_list(headers)
                     )
                 },
             )
@@ -68,7 +68,7 @@ fn features(
                     let what = if text.is_empty() {
                         "empty".to_string()
                     } else {
-                        format!("not a number: {:?}", clip(text))
+                        format!("not a number: {:?}", crate::summary::excerpt(text))
                     };
                     rejects.push((*number, format!("{name}: {what}")));
                     continue 'rows;
@@ -79,10 +79,6 @@ fn features(
     }
     let x = Array2::from_shape_vec((used.len(), cols.len()), values).expect("rows x features");
     Ok(Features { used, x, rejects })
-}
-
-fn clip(s: &str) -> String {
-    s.chars().take(16).collect()
 }
 
 pub(crate) struct SegmentOutcome {

@@ -64,7 +64,7 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
         bail!(
             "{}: no NIK, KK, name, birthplace, birth date or gender column found; name one with --nik-col etc. (columns: {})",
             args.input.display(),
-            headers.join(", ")
+            crm_excel::column_list(&headers)
         );
     }
 
