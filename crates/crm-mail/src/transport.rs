@@ -94,26 +94,34 @@ impl SmtpConfig {
     /// ```
     ///
     /// # Errors
-    /// [`Error::Transport`] for another scheme or a bad port.
+    /// [`Error::Transport`] for another scheme, a bad port, or a user or password in the URL
+    /// (messages show it as `***@host`).
     pub fn from_url(url: &str, security: Security) -> Result<SmtpConfig, Error> {
+        // Messages never repeat a `user:password@` part.
+        let shown = redacted(url);
         let (scheme, rest) = url
             .split_once("://")
-            .ok_or_else(|| Error::Transport(format!("{url:?}: expected smtp://host[:port]")))?;
+            .ok_or_else(|| Error::Transport(format!("{shown:?}: expected smtp://host[:port]")))?;
         let (security, default_port) = match scheme {
             "smtp" => (security, if security == Security::Tls { 465 } else { 587 }),
             "smtps" => (Security::Tls, 465),
-            _ => return Err(Error::Transport(format!("{url:?}: scheme must be smtp or smtps"))),
+            _ => return Err(Error::Transport(format!("{shown:?}: scheme must be smtp or smtps"))),
         };
+        if rest.contains('@') {
+            return Err(Error::Transport(format!(
+                "{shown:?}: no user or password in the URL; give them separately"
+            )));
+        }
         let rest = rest.trim_end_matches('/');
         let (host, port) = match rest.rsplit_once(':') {
             Some((h, p)) => (
                 h.to_string(),
-                p.parse().map_err(|_| Error::Transport(format!("{url:?}: bad port {p:?}")))?,
+                p.parse().map_err(|_| Error::Transport(format!("{shown:?}: bad port {p:?}")))?,
             ),
             None => (rest.to_string(), default_port),
         };
         if host.is_empty() {
-            return Err(Error::Transport(format!("{url:?}: no host")));
+            return Err(Error::Transport(format!("{shown:?}: no host")));
         }
         Ok(SmtpConfig {
             host,
@@ -289,5 +297,32 @@ impl Transport for Folder {
         std::fs::write(&path, eml)
             .map_err(|e| SendError::Transient(format!("{}: {e}", path.display())))?;
         Ok(format!("written {}", path.display()))
+    }
+}
+
+/// `url` without the `user:password@` part, for messages.
+fn redacted(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((scheme, rest)) => (format!("{scheme}://"), rest),
+        None => (String::new(), url),
+    };
+    match rest.rsplit_once('@') {
+        Some((_, host)) => format!("{scheme}***@{host}"),
+        None => url.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_password_in_the_url_is_refused_without_being_repeated() {
+        let err = super::SmtpConfig::from_url(
+            "smtp://crm@acme.co.id:Rahasia123@smtp.acme.co.id:587",
+            super::Security::StartTls,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("smtp://***@smtp.acme.co.id:587"), "{err}");
+        assert!(!err.contains("Rahasia123") && !err.contains("crm@acme"), "{err}");
     }
 }
