@@ -301,9 +301,7 @@ pub struct FeatureBuilder {
     ids: Interner,
     aggs: Vec<Agg>,
     seen: HashSet<(u32, u64), Hasher>,
-    usage: Usage,
-    rejects: Vec<Reject>,
-    earliest: i32,
+    tally: Tally,
     /// The customer id and extra keys of the row being added, joined by [`KEY_SEP`].
     key_buf: String,
     /// The previous used row's customer (and keys) and its index: a basket's lines come
@@ -322,9 +320,7 @@ impl FeatureBuilder {
             ids: Interner::new(),
             aggs: Vec::new(),
             seen: HashSet::with_hasher(hasher()),
-            usage: Usage::default(),
-            rejects: Vec::new(),
-            earliest: i32::MAX,
+            tally: Tally::default(),
             key_buf: String::new(),
             last_id: String::new(),
             last_index: None,
@@ -334,24 +330,12 @@ impl FeatureBuilder {
     /// Adds one transaction. An empty customer id, a non-finite amount or (when frequency
     /// counts invoices) a missing invoice id makes it a reject.
     pub fn push(&mut self, tx: Transaction<'_>) {
-        self.usage.rows += 1;
-        let row = tx.row.unwrap_or(self.usage.rows);
-        let (day, invoice, net_return) = match Step::of(&tx, self.as_of, self.options) {
-            Step::Reject(field, reason) => return self.reject_counted(row, field, reason),
-            Step::AfterAsOf(day) => {
-                self.earliest = self.earliest.min(day);
-                self.usage.after_as_of += 1;
-                return;
-            }
-            Step::ReturnIgnored(day) => {
-                self.earliest = self.earliest.min(day);
-                self.usage.returns_ignored += 1;
-                return;
-            }
-            Step::Use { day, invoice, net_return } => (day, invoice, net_return),
+        let position = self.tally.usage.rows + 1;
+        let Some((day, invoice, net_return)) =
+            self.tally.take(&tx, position, self.as_of, self.options)
+        else {
+            return;
         };
-        self.earliest = self.earliest.min(day);
-        self.usage.used += 1;
         let id = if tx.keys.is_empty() {
             tx.customer
         } else {
@@ -406,12 +390,10 @@ impl FeatureBuilder {
         keys: &[&str],
     ) {
         let Some(date_value) = parse_date(date) else {
-            self.usage.rows += 1;
-            return self.reject_counted(row, "date", RejectReason::date(date));
+            return self.tally.reject(row, "date", RejectReason::date(date));
         };
         let Some(amount_value) = parse_amount(amount) else {
-            self.usage.rows += 1;
-            return self.reject_counted(row, "amount", RejectReason::amount(amount));
+            return self.tally.reject(row, "amount", RejectReason::amount(amount));
         };
         self.push(Transaction {
             customer,
@@ -427,13 +409,7 @@ impl FeatureBuilder {
     /// Records a row the caller could not even split into fields (a short line, say), so
     /// that it is counted in [`Usage`] and listed in [`Features::rejects`].
     pub fn reject(&mut self, row: u64, field: &'static str, reason: RejectReason) {
-        self.usage.rows += 1;
-        self.reject_counted(row, field, reason);
-    }
-
-    fn reject_counted(&mut self, row: u64, field: &'static str, reason: RejectReason) {
-        self.usage.rejected += 1;
-        self.rejects.push(Reject { row, field, reason });
+        self.tally.reject(row, field, reason);
     }
 
     /// Customers seen so far (including those with returns only).
@@ -448,9 +424,9 @@ impl FeatureBuilder {
     /// [`Error::Empty`] when no row was usable; [`Error::AsOfBeforeData`] when every valid
     /// row is after the as-of date.
     pub fn finish(self) -> Result<Features, Error> {
-        let FeatureBuilder { as_of, options, ids, aggs, usage, rejects, earliest, .. } = self;
-        check_usage(&usage, as_of, earliest)?;
-        let mut out = Assembly::new(as_of, options, usage, rejects, aggs.len());
+        let FeatureBuilder { as_of, options, ids, aggs, tally, .. } = self;
+        tally.check(as_of)?;
+        let mut out = Assembly::new(as_of, options, tally.usage, tally.rejects, aggs.len());
         for (id, a) in ids.into_ids().iter().zip(&aggs) {
             out.push(id, a);
         }
@@ -458,18 +434,88 @@ impl FeatureBuilder {
     }
 }
 
-/// The error for a batch with no used row.
-fn check_usage(usage: &Usage, as_of: i32, earliest: i32) -> Result<(), Error> {
-    if usage.used > 0 {
-        return Ok(());
+/// Where the rows went, as they are added: counts, rejects, and the earliest valid day.
+#[derive(Debug)]
+struct Tally {
+    usage: Usage,
+    rejects: Vec<Reject>,
+    earliest: i32,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally { usage: Usage::default(), rejects: Vec::new(), earliest: i32::MAX }
     }
-    if usage.after_as_of > 0 {
-        return Err(Error::AsOfBeforeData {
-            as_of: from_day_number(as_of),
-            first: from_day_number(earliest),
-        });
+}
+
+impl Tally {
+    /// Counts a row (`position`: its 1-based place in the batch, the row number of a reject
+    /// without [`Transaction::row`]); a used row's day, invoice hash and net-return flag.
+    #[inline]
+    fn take(
+        &mut self,
+        tx: &Transaction<'_>,
+        position: u64,
+        as_of: i32,
+        options: FeatureOptions,
+    ) -> Option<(i32, u64, bool)> {
+        self.usage.rows += 1;
+        let day = match Step::of(tx, as_of, options) {
+            Step::Reject(field, reason) => {
+                self.usage.rejected += 1;
+                self.rejects.push(Reject { row: tx.row.unwrap_or(position), field, reason });
+                return None;
+            }
+            Step::AfterAsOf(day) => {
+                self.usage.after_as_of += 1;
+                day
+            }
+            Step::ReturnIgnored(day) => {
+                self.usage.returns_ignored += 1;
+                day
+            }
+            Step::Use { day, invoice, net_return } => {
+                self.earliest = self.earliest.min(day);
+                self.usage.used += 1;
+                return Some((day, invoice, net_return));
+            }
+        };
+        self.earliest = self.earliest.min(day);
+        None
     }
-    Err(Error::Empty { rows: usage.rows, rejected: usage.rejected })
+
+    /// Counts a rejected row.
+    fn reject(&mut self, row: u64, field: &'static str, reason: RejectReason) {
+        self.usage.rows += 1;
+        self.usage.rejected += 1;
+        self.rejects.push(Reject { row, field, reason });
+    }
+
+    /// Adds a later part of the batch.
+    fn absorb(&mut self, other: Tally) {
+        let (u, o) = (&mut self.usage, other.usage);
+        u.rows += o.rows;
+        u.used += o.used;
+        u.after_as_of += o.after_as_of;
+        u.returns_ignored += o.returns_ignored;
+        u.rejected += o.rejected;
+        self.rejects.extend(other.rejects);
+        self.earliest = self.earliest.min(other.earliest);
+    }
+
+    /// The error for a batch with no used row.
+    fn check(&self, as_of: i32) -> Result<(), Error> {
+        if self.usage.used > 0 {
+            return Ok(());
+        }
+        if self.usage.after_as_of > 0 {
+            return Err(Error::AsOfBeforeData {
+                as_of: from_day_number(as_of),
+                first: from_day_number(self.earliest),
+            });
+        }
+        Err(Error::Empty { rows: self.usage.rows, rejected: self.usage.rejected })
+    }
 }
 
 /// Builds [`Features`] from the customers' ids and aggregates, in order of their first row.
@@ -574,9 +620,7 @@ const NET_RETURN: u32 = 1 << 31;
 /// What one chunk of rows gives: its used rows by partition, and the others counted.
 struct Chunk {
     parts: Vec<Vec<Row>>,
-    rejects: Vec<Reject>,
-    usage: Usage,
-    earliest: i32,
+    tally: Tally,
 }
 
 /// One partition's customers: aggregates and the index of each one's first row.
@@ -620,7 +664,7 @@ fn parallel_features(
     let chunk_len = txs.len().div_ceil(rayon::current_num_threads() * 4).max(4_096);
     // The second half of the customer hash: the same function with another seed.
     let (seed_a, seed_b) = (hasher(), foldhash::fast::FixedState::with_seed(0x9e37_79b9_7f4a_7c15));
-    let chunks: Vec<Chunk> = txs
+    let mut chunks: Vec<Chunk> = txs
         .par_chunks(chunk_len)
         .enumerate()
         .map(|(c, rows)| {
@@ -629,35 +673,16 @@ fn parallel_features(
             let room = rows.len() / n_parts + rows.len() / n_parts / 4 + 16;
             let mut out = Chunk {
                 parts: (0..n_parts).map(|_| Vec::with_capacity(room)).collect(),
-                rejects: Vec::new(),
-                usage: Usage::default(),
-                earliest: i32::MAX,
+                tally: Tally::default(),
             };
             let mut buf = String::new();
             for (k, tx) in rows.iter().enumerate() {
                 let index = base + k;
-                out.usage.rows += 1;
-                let (day, invoice, net_return) = match Step::of(tx, as_of, options) {
-                    Step::Reject(field, reason) => {
-                        let row = tx.row.unwrap_or(index as u64 + 1);
-                        out.usage.rejected += 1;
-                        out.rejects.push(Reject { row, field, reason });
-                        continue;
-                    }
-                    Step::AfterAsOf(day) => {
-                        out.earliest = out.earliest.min(day);
-                        out.usage.after_as_of += 1;
-                        continue;
-                    }
-                    Step::ReturnIgnored(day) => {
-                        out.earliest = out.earliest.min(day);
-                        out.usage.returns_ignored += 1;
-                        continue;
-                    }
-                    Step::Use { day, invoice, net_return } => (day, invoice, net_return),
+                let Some((day, invoice, net_return)) =
+                    out.tally.take(tx, index as u64 + 1, as_of, options)
+                else {
+                    continue;
                 };
-                out.earliest = out.earliest.min(day);
-                out.usage.used += 1;
                 let id: &str = if tx.keys.is_empty() {
                     tx.customer
                 } else {
@@ -676,21 +701,11 @@ fn parallel_features(
             out
         })
         .collect();
-    let mut usage = Usage::default();
-    let mut earliest = i32::MAX;
-    let mut rejects = Vec::new();
-    for c in &chunks {
-        usage.rows += c.usage.rows;
-        usage.used += c.usage.used;
-        usage.after_as_of += c.usage.after_as_of;
-        usage.returns_ignored += c.usage.returns_ignored;
-        usage.rejected += c.usage.rejected;
-        earliest = earliest.min(c.earliest);
+    let mut tally = Tally::default();
+    for c in &mut chunks {
+        tally.absorb(std::mem::take(&mut c.tally));
     }
-    check_usage(&usage, as_of, earliest)?;
-    for c in &chunks {
-        rejects.extend(c.rejects.iter().cloned());
-    }
+    tally.check(as_of)?;
     // Each partition's rows, chunk after chunk: in row order. A thread's maps serve
     // partition after partition, so they are allocated (and their pages touched) once.
     let parts: Vec<Part> = (0..n_parts)
@@ -770,7 +785,7 @@ fn parallel_features(
             piece.0
         })
         .collect();
-    let mut out = Assembly::new(as_of, options, usage, rejects, order.len());
+    let mut out = Assembly::new(as_of, options, tally.usage, tally.rejects, order.len());
     for piece in &pieces {
         out.append(piece);
     }
