@@ -628,6 +628,23 @@ fn rfm_xlsx_has_every_sheet_and_rejects_bad_rows() {
 #[test]
 fn personal_data_in_a_headerless_file_stays_masked_in_errors_and_rejects() {
     let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o.csv");
+    let rfm = |input: &Path| {
+        crm(&[
+            "rfm",
+            s(input),
+            "--customer-col",
+            "customer_id",
+            "--date-col",
+            "date",
+            "--amount-col",
+            "amount",
+            "--as-of",
+            "2025-12-31",
+            "--out",
+            s(&out),
+        ])
+    };
     // No header row: the first customer's row is taken for the headers.
     let input = dir.path().join("no-header.csv");
     std::fs::write(
@@ -636,21 +653,7 @@ fn personal_data_in_a_headerless_file_stays_masked_in_errors_and_rejects() {
          3201014101900002,081298765432,2025-02-05,200\n",
     )
     .unwrap();
-    let out = dir.path().join("o.csv");
-    let res = crm(&[
-        "rfm",
-        s(&input),
-        "--customer-col",
-        "customer_id",
-        "--date-col",
-        "date",
-        "--amount-col",
-        "amount",
-        "--as-of",
-        "2025-12-31",
-        "--out",
-        s(&out),
-    ]);
+    let res = rfm(&input);
     let err = stderr(&res);
     assert_eq!(res.status.code(), Some(2), "{err}");
     assert!(err.contains("3201********0001, 08********90"), "{err}");
@@ -660,20 +663,7 @@ fn personal_data_in_a_headerless_file_stays_masked_in_errors_and_rejects() {
     let swapped = dir.path().join("swapped.csv");
     std::fs::write(&swapped, "customer_id,date,amount\nC1,081234567890,100\nC1,2025-01-05,50\n")
         .unwrap();
-    let res = crm(&[
-        "rfm",
-        s(&swapped),
-        "--customer-col",
-        "customer_id",
-        "--date-col",
-        "date",
-        "--amount-col",
-        "amount",
-        "--as-of",
-        "2025-12-31",
-        "--out",
-        s(&out),
-    ]);
+    let res = rfm(&swapped);
     assert_eq!(res.status.code(), Some(0), "{}", stderr(&res));
     let rejects = std::fs::read_dir(dir.path())
         .unwrap()
