@@ -274,6 +274,20 @@ pub enum ErrorKind {
         /// The limit in bytes.
         limit_bytes: u64,
     },
+    /// A workbook declares sizes that would make the parser allocate more memory than the
+    /// configured limit (a damaged file, or a sheet whose cells lie millions of cells apart).
+    #[error(
+        "{part} would need {need_bytes} bytes of memory, over the {limit_bytes} byte limit \
+         (damaged file?)"
+    )]
+    OverLimit {
+        /// What would be allocated, such as `"a sheet's cell grid"`.
+        part: &'static str,
+        /// The bytes it would need.
+        need_bytes: u64,
+        /// The limit in bytes.
+        limit_bytes: u64,
+    },
     /// Writing a workbook failed.
     #[error("cannot write workbook: {0}")]
     Write(#[source] rust_xlsxwriter::XlsxError),

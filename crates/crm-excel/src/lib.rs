@@ -43,6 +43,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # Damaged files
+//! A damaged file gives an error, never a crash (a property test feeds damaged fixtures and
+//! random bytes to every reader). calamine's panics on damaged files become
+//! [`ErrorKind::Corrupt`]. Sizes a file declares that calamine would allocate up front (an
+//! `.xls` sheet of billions of cells, an `.xlsx` table of billions of shared strings) are
+//! checked first against [`ReaderBuilder::max_unzipped_bytes`] and refused with
+//! [`ErrorKind::OverLimit`], because a failed allocation aborts the process.
+//!
 //! # Crate features
 //! * **serde** (default): [`Reader::deserialize`] into your own structs.
 //!
@@ -59,6 +67,7 @@ mod dedup;
 mod error;
 mod guard;
 mod header;
+mod limit;
 mod merge;
 mod reader;
 mod repair;

@@ -13,6 +13,7 @@ use crate::crypto::{self as decrypt, CFB_MAGIC, DecryptOptions, Encryption};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::guard;
 use crate::header::{column_list, normalize_header};
+use crate::limit;
 use crate::sheet::{Book, SheetStream};
 
 /// The file formats this crate reads.
@@ -257,7 +258,9 @@ impl ReaderBuilder {
     }
 
     /// Refuses workbooks whose zip entries declare more than this many decompressed bytes in
-    /// total (a guard against zip bombs). Default: 4 GiB.
+    /// total (a guard against zip bombs), and workbooks that declare sizes that would make the
+    /// parser allocate more than this many bytes ([`ErrorKind::OverLimit`]: an `.xls` sheet of
+    /// billions of cells, an `.xlsx` table of billions of shared strings). Default: 4 GiB.
     pub fn max_unzipped_bytes(&mut self, limit: u64) -> &mut ReaderBuilder {
         self.max_unzipped_bytes = limit;
         self
@@ -428,13 +431,14 @@ impl Workbook {
         } else {
             (bytes, false)
         };
-        let format = if bytes.starts_with(&CFB_MAGIC) {
-            Format::Xls
+        let (bytes, format) = if bytes.starts_with(&CFB_MAGIC) {
+            (limit::xls(&bytes, max_unzipped)?, Format::Xls)
         } else if bytes.starts_with(b"PK\x03\x04") {
-            check_zip_size(&bytes, max_unzipped)?;
-            sniff_zip(&bytes)
+            limit::zip(&bytes, max_unzipped)?;
+            let format = sniff_zip(&bytes)
                 .or(format.filter(|f| *f != Format::Csv && *f != Format::Xls))
-                .unwrap_or(Format::Xlsx)
+                .unwrap_or(Format::Xlsx);
+            (bytes, format)
         } else {
             return Err(ErrorKind::UnknownFormat.into());
         };
@@ -546,23 +550,6 @@ fn open_book(bytes: &Arc<[u8]>, format: Format) -> Result<Book> {
             }
         })
     })
-}
-
-/// Rejects zips whose entries declare more decompressed bytes than `limit`.
-fn check_zip_size(bytes: &[u8], limit: u64) -> Result<()> {
-    let corrupt = |e: zip::result::ZipError| -> Error {
-        ErrorKind::Corrupt { format: "xlsx", reason: e.to_string() }.into()
-    };
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(corrupt)?;
-    // The central directory's sizes, also present when entries use data descriptors.
-    let mut total: u64 = 0;
-    for i in 0..archive.len() {
-        total = total.saturating_add(archive.by_index_raw(i).map_err(corrupt)?.size());
-    }
-    if total > limit {
-        return Err(ErrorKind::TooLarge { limit_bytes: limit }.into());
-    }
-    Ok(())
 }
 
 /// Tells xlsx, xlsb and ods apart by the names inside the zip.

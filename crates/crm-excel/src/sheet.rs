@@ -157,23 +157,23 @@ impl SheetStream {
 fn produce(book: &mut Book, sheet: &str, format: &'static str, tx: &SyncSender<Msg>) -> Result<()> {
     let corrupt = |e: String| -> Error { ErrorKind::Corrupt { format, reason: e }.into() };
     let mut rows = Batcher { tx, rows: Vec::with_capacity(BATCH), stopped: false };
+    // xlsx and xlsb stream their cells; calamine's `worksheet_range` would allocate a dense
+    // grid spanning the first to the last cell, which a sheet with one far-off cell (or a
+    // damaged file) can make larger than memory.
     match book {
         Sheets::Xlsx(xlsx) => {
             let mut cells =
                 xlsx.worksheet_cells_reader(sheet).map_err(|e| corrupt(e.to_string()))?;
-            let dims = cells.dimensions();
-            let declared = (dims.end.1 >= dims.start.1 && dims.end != (0, 0))
-                .then_some((dims.start.1, dims.end.1));
-            if tx.send(Msg::Columns(declared)).is_err() {
-                return Ok(());
-            }
-            while let Some(cell) = cells.next_cell().map_err(|e| corrupt(e.to_string()))? {
-                let (row, col) = cell.get_position();
-                let value = from_data_ref(cell.get_value());
-                if !value.is_empty() && !rows.push(row, col, value) {
-                    return Ok(());
-                }
-            }
+            let columns = declared_columns(cells.dimensions());
+            let next = || cells.next_cell().map_err(|e| corrupt(e.to_string()));
+            stream_cells(columns, next, tx, &mut rows)?;
+        }
+        Sheets::Xlsb(xlsb) => {
+            let mut cells =
+                xlsb.worksheet_cells_reader(sheet).map_err(|e| corrupt(e.to_string()))?;
+            let columns = declared_columns(cells.dimensions());
+            let next = || cells.next_cell().map_err(|e| corrupt(e.to_string()));
+            stream_cells(columns, next, tx, &mut rows)?;
         }
         other => {
             let range = other.worksheet_range(sheet).map_err(|e| corrupt(e.to_string()))?;
@@ -193,6 +193,31 @@ fn produce(book: &mut Book, sheet: &str, format: &'static str, tx: &SyncSender<M
         }
     }
     rows.flush();
+    Ok(())
+}
+
+/// The first and last column of a sheet's declared used range, if it declares one.
+fn declared_columns(dims: calamine::Dimensions) -> Option<(u32, u32)> {
+    (dims.end.1 >= dims.start.1 && dims.end != (0, 0)).then_some((dims.start.1, dims.end.1))
+}
+
+/// Sends the declared columns, then every non-empty cell `next` yields, in batches of rows.
+fn stream_cells<'a>(
+    columns: Option<(u32, u32)>,
+    mut next: impl FnMut() -> Result<Option<calamine::Cell<DataRef<'a>>>>,
+    tx: &SyncSender<Msg>,
+    rows: &mut Batcher<'_>,
+) -> Result<()> {
+    if tx.send(Msg::Columns(columns)).is_err() {
+        return Ok(());
+    }
+    while let Some(cell) = next()? {
+        let (row, col) = cell.get_position();
+        let value = from_data_ref(cell.get_value());
+        if !value.is_empty() && !rows.push(row, col, value) {
+            return Ok(());
+        }
+    }
     Ok(())
 }
 

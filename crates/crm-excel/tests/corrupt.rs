@@ -1,7 +1,9 @@
 //! Damaged input never panics: every byte string is a workbook, an error, or not a workbook.
 
+use std::io::{Cursor, Read, Write};
+
 use crm_excel::{
-    Encryption, HeaderRow, ReaderBuilder, SheetSelector, Workbook, decrypt, encryption,
+    Encryption, ErrorKind, HeaderRow, ReaderBuilder, SheetSelector, Workbook, decrypt, encryption,
 };
 use proptest::prelude::*;
 
@@ -32,6 +34,71 @@ fn fixtures() -> Vec<Vec<u8>> {
     .iter()
     .map(|name| bytes(name))
     .collect()
+}
+
+/// The offset of the only occurrence of `needle`.
+#[track_caller]
+fn find(haystack: &[u8], needle: &[u8]) -> usize {
+    haystack.windows(needle.len()).position(|w| w == needle).expect("the fixture has it")
+}
+
+/// A damaged file can declare billions of cells. calamine would reserve or fill that much
+/// memory, and a failed allocation aborts the process rather than returning an error, so
+/// these are refused before parsing. Found by `damaged_workbooks_do_not_panic`: a flipped
+/// byte in a `DIMENSIONS` record aborted the test binary.
+#[test]
+fn xls_declaring_billions_of_cells_is_refused() {
+    let file = bytes("branches/leads-depok.xls");
+    // DIMENSIONS (type 0x0200, 14 bytes): first row, last row (u32), first, last column.
+    let at = find(&file, b"\x00\x02\x0e\x00") + 4;
+    let mut declared = file.clone();
+    declared[at + 4..at + 8].copy_from_slice(&u32::MAX.to_le_bytes());
+    // The first LabelSst (type 0x00FD): row and column (u16 each) moved to (65535, 65535),
+    // 4 billion cells away from the others.
+    let at = find(&file, b"\xfd\x00\x0a\x00") + 4;
+    let mut far = file.clone();
+    far[at..at + 4].copy_from_slice(&[0xFF; 4]);
+    for damaged in [declared, far] {
+        let err = Workbook::from_bytes(damaged, None, &[], 4 << 30).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::OverLimit { .. }), "{err}");
+        assert!(err.to_string().starts_with("a sheet's cell grid would need "), "{err}");
+        assert!(err.to_string().ends_with("over the 4294967296 byte limit (damaged file?)"));
+    }
+    // The undamaged file still reads, through the same check.
+    let mut book = Workbook::from_bytes(file, None, &[], 4 << 30).unwrap();
+    let mut reader = book.sheet(&SheetSelector::Index(0), HeaderRow::Auto).unwrap();
+    assert_eq!(reader.rows().count(), 2);
+}
+
+/// An xlsx whose shared-string table declares a trillion strings is refused before calamine
+/// reserves room for them.
+#[test]
+fn xlsx_declaring_a_trillion_shared_strings_is_refused() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write_string(0, 0, "Nama").unwrap();
+    sheet.write_string(1, 0, "Budi").unwrap();
+    let file = book.save_to_buffer().unwrap();
+    let mut archive = zip::ZipArchive::new(Cursor::new(&file)).unwrap();
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut content = String::new();
+        entry.read_to_string(&mut content).unwrap();
+        if name == "xl/sharedStrings.xml" {
+            let at = content.find("uniqueCount=\"").expect("the table declares its count") + 13;
+            let end = at + content[at..].find('"').unwrap();
+            content.replace_range(at..end, "1000000000000");
+        }
+        out.start_file(name, zip::write::SimpleFileOptions::default()).unwrap();
+        out.write_all(content.as_bytes()).unwrap();
+    }
+    let damaged = out.finish().unwrap().into_inner();
+    assert!(Workbook::from_bytes(file, None, &[], 4 << 30).is_ok());
+    let err = Workbook::from_bytes(damaged, None, &[], 4 << 30).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::OverLimit { .. }), "{err}");
+    assert!(err.to_string().starts_with("the shared-string table would need "), "{err}");
 }
 
 proptest! {
