@@ -30,6 +30,7 @@ fn fixtures() -> Vec<Vec<u8>> {
         "branches/two-sheets.xlsx",
         "encrypted/formula__agile.xlsx",
         "encrypted/formula__standard-3.2.xlsx",
+        "peers/base.xlsb",
     ]
     .iter()
     .map(|name| bytes(name))
@@ -107,7 +108,7 @@ proptest! {
     /// Real files with bytes flipped, cut short or spliced.
     #[test]
     fn damaged_workbooks_do_not_panic(
-        which in 0usize..5,
+        which in 0usize..6,
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..20),
         cut in any::<prop::sample::Index>(),
         truncate in any::<bool>(),

@@ -1,4 +1,5 @@
-//! Reading workbooks and CSV written by other tools (openpyxl, xlwt; see data/branches/SOURCE.md).
+//! Reading workbooks and CSV written by other tools (openpyxl, xlwt; see data/branches/SOURCE.md;
+//! Excel files from python-calamine, data/peers/SOURCE.md).
 
 use chrono::NaiveDate;
 use crm_excel::{
@@ -106,6 +107,29 @@ fn legacy_xls_is_read() {
             date(1979, 7, 7)
         ]
     );
+}
+
+/// xlsb sheets are streamed cell by cell; they read as the same workbook saved as xlsx does.
+#[test]
+fn xlsb_reads_like_the_same_xlsx() {
+    let read = |name: &str| {
+        let mut book = Workbook::open(data(name), &Passwords::new()).unwrap();
+        let names = book.sheet_names().to_vec();
+        let sheets: Vec<_> = (0..names.len())
+            .map(|i| {
+                let mut reader = book.sheet(&SheetSelector::Index(i), HeaderRow::None).unwrap();
+                (reader.headers().to_vec(), reader.read_all().unwrap())
+            })
+            .collect();
+        (names, sheets)
+    };
+    let (xlsb_names, xlsb) = read("peers/base.xlsb");
+    let (xlsx_names, xlsx) = read("peers/base.xlsx");
+    assert_eq!(xlsb_names, xlsx_names);
+    assert_eq!(xlsb, xlsx);
+    let first = &xlsb[0].1[0];
+    assert_eq!(first.cells()[..3], [Cell::from("String"), Cell::Int(1), Cell::Float(1.1)]);
+    assert!(xlsb[1].1.is_empty(), "the second sheet is empty");
 }
 
 #[test]
