@@ -47,7 +47,8 @@
 //! A damaged file gives an error, never a crash (a property test feeds damaged fixtures and
 //! random bytes to every reader). calamine's panics on damaged files become
 //! [`ErrorKind::Corrupt`]. Sizes a file declares that calamine would allocate up front (an
-//! `.xls` sheet of billions of cells, an `.xlsx` table of billions of shared strings) are
+//! `.xls` sheet of billions of cells, an `.xlsx` table of billions of shared strings, `.ods`
+//! repeat counts that make a few bytes stand for billions of cells or spaces) are
 //! checked first against [`ReaderBuilder::max_unzipped_bytes`] and refused with
 //! [`ErrorKind::OverLimit`], because a failed allocation aborts the process.
 //!

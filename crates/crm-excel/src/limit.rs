@@ -2,8 +2,8 @@
 //!
 //! calamine 0.38 sizes some buffers from numbers the file declares: an `.xls` sheet's
 //! `DIMENSIONS` record (`rows × columns` cells reserved up front), the span between an
-//! `.xls` sheet's first and last cell (a dense grid of that many cells), and an `.xlsx`
-//! shared-string table's `uniqueCount`. A damaged file can declare billions of cells. When such
+//! `.xls` sheet's first and last cell (a dense grid of that many cells), an `.xlsx`
+//! shared-string table's `uniqueCount`, and the repeat counts of `.ods` rows and cells. A damaged file can declare billions of cells. When such
 //! an allocation fails the process aborts: that is not a panic, so [`crate::guard`] cannot
 //! contain it. So before calamine sees a file, this module reads those declared sizes itself and
 //! refuses the file with [`ErrorKind::OverLimit`] when they would need more memory than the
@@ -26,8 +26,8 @@ const FORMULA_CELL: u64 = std::mem::size_of::<String>() as u64;
 /// Bytes of one reserved shared string.
 const SHARED_STRING: u64 = std::mem::size_of::<String>() as u64;
 
-/// Checks a zip-based workbook: the decompressed size of all entries and the shared-string
-/// count each `sharedStrings.xml` declares.
+/// Checks a zip-based workbook: the decompressed size of all entries, the shared-string
+/// count each `sharedStrings.xml` declares and the cells of an `.ods` file's sheets.
 pub(crate) fn zip(bytes: &[u8], limit: u64) -> Result<()> {
     let corrupt = |e: zip::result::ZipError| -> Error {
         ErrorKind::Corrupt { format: "xlsx", reason: e.to_string() }.into()
@@ -47,6 +47,12 @@ pub(crate) fn zip(bytes: &[u8], limit: u64) -> Result<()> {
     }
     if total > limit {
         return Err(ErrorKind::TooLarge { limit_bytes: limit }.into());
+    }
+    if let Ok(content) = archive.by_name("content.xml") {
+        let need = ods_need(content);
+        if need > limit {
+            return Err(over("an ods sheet's cells", need, limit));
+        }
     }
     for i in tables {
         // An entry that cannot be decompressed cannot be read by calamine either.
@@ -75,6 +81,180 @@ fn unique_count(entry: impl Read) -> Option<u64> {
             Ok(Event::Eof) | Err(_) => return None,
             Ok(_) => buf.clear(),
         }
+    }
+}
+
+/// Bytes of one cell of an `.ods` sheet: its value and its formula.
+const ODS_CELL: u64 = GRID_CELL + FORMULA_CELL;
+/// calamine's cap on the cells of an `.ods` row.
+const ODS_MAX_COLUMNS: u64 = 16_384;
+
+/// Checks the sheets of an `.ods` file's `content.xml`.
+///
+/// Repeat counts let a few bytes of XML stand for millions of cells, each holding a copy of
+/// the cell's text, and `<text:s text:c="N"/>` for N spaces. This follows calamine 0.38's
+/// reading: empty cells at the end of a row and empty rows before the first or after the last
+/// filled row cost nothing; a filled row repeated N times is copied N times; empty rows
+/// between filled ones become rows of empty cells as wide as the widest row.
+fn ods_need(content: impl Read) -> u64 {
+    use quick_xml::events::Event;
+    let mut xml = quick_xml::Reader::from_reader(BufReader::new(content));
+    let mut buf = Vec::new();
+    let mut need: u64 = 0;
+    let mut sheet = OdsSheet::default();
+    let mut row = OdsRow::default();
+    let mut row_repeats = 1;
+    loop {
+        let (event, empty) = match xml.read_event_into(&mut buf) {
+            Ok(Event::Eof) | Err(_) => return need.saturating_add(sheet.need()),
+            Ok(Event::Start(e)) => (e.into_owned(), false),
+            Ok(Event::Empty(e)) => (e.into_owned(), true),
+            Ok(Event::End(e)) => {
+                match e.name().as_ref() {
+                    "table:table-row" => sheet.add(std::mem::take(&mut row), row_repeats),
+                    "table:table" => need = need.saturating_add(std::mem::take(&mut sheet).need()),
+                    _ => {}
+                }
+                buf.clear();
+                continue;
+            }
+            Ok(_) => {
+                buf.clear();
+                continue;
+            }
+        };
+        buf.clear();
+        let number = |name: &str| -> u64 {
+            event
+                .try_get_attribute(name)
+                .ok()
+                .flatten()
+                .and_then(|a| a.value.trim().parse().ok())
+                .unwrap_or(1)
+        };
+        match event.name().as_ref() {
+            "table:table-row" if empty => {
+                sheet.add(OdsRow::default(), number("table:number-rows-repeated"))
+            }
+            "table:table-row" => row_repeats = number("table:number-rows-repeated"),
+            "table:table-cell" | "table:covered-table-cell" => {
+                let repeats = number("table:number-columns-repeated");
+                let mut filled = false;
+                let mut text: u64 = 0;
+                for attr in event.attributes().flatten() {
+                    let key = attr.key.as_ref();
+                    if key.starts_with("office:") && key.ends_with("value")
+                        || key == "table:formula"
+                    {
+                        filled = true;
+                        text = text.saturating_add(attr.value.len() as u64);
+                    } else if key == "office:value-type" && &*attr.value == "string" {
+                        filled = true;
+                    }
+                }
+                if !empty {
+                    text = text.saturating_add(cell_text(&mut xml));
+                }
+                row.add(repeats, filled, text);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The bytes of text in a cell's content, up to the end of the cell.
+fn cell_text<R: std::io::BufRead>(xml: &mut quick_xml::Reader<R>) -> u64 {
+    use quick_xml::events::Event;
+    let mut buf = Vec::new();
+    let mut text: u64 = 0;
+    loop {
+        let size = match xml.read_event_into(&mut buf) {
+            Ok(Event::Text(t)) => t.len() as u64,
+            Ok(Event::GeneralRef(_)) => 4,
+            Ok(Event::Start(e) | Event::Empty(e)) if e.name().as_ref() == "text:s" => e
+                .try_get_attribute("text:c")
+                .ok()
+                .flatten()
+                .and_then(|a| a.value.trim().parse().ok())
+                .unwrap_or(1),
+            Ok(Event::Start(_) | Event::Empty(_)) => 1,
+            Ok(Event::End(e))
+                if matches!(e.name().as_ref(), "table:table-cell" | "table:covered-table-cell") =>
+            {
+                return text;
+            }
+            Ok(Event::Eof) | Err(_) => return text,
+            Ok(_) => 0,
+        };
+        text = text.saturating_add(size);
+        buf.clear();
+    }
+}
+
+/// One `.ods` row as calamine stores it.
+#[derive(Default)]
+struct OdsRow {
+    /// Cells stored, up to the last filled one.
+    cells: u64,
+    /// Their bytes.
+    bytes: u64,
+    /// Empty cells not stored yet: stored only if a filled cell follows them.
+    pending: u64,
+    filled: bool,
+}
+
+impl OdsRow {
+    fn add(&mut self, repeats: u64, filled: bool, text: u64) {
+        if !filled {
+            self.pending = self.pending.saturating_add(repeats);
+            return;
+        }
+        let room = ODS_MAX_COLUMNS.saturating_sub(self.cells);
+        let empty = self.pending.min(room);
+        let copies = repeats.min(room - empty);
+        self.cells += empty + copies;
+        self.bytes = self
+            .bytes
+            .saturating_add(empty * ODS_CELL)
+            .saturating_add(copies.saturating_mul(ODS_CELL.saturating_add(text)));
+        self.pending = 0;
+        self.filled = true;
+    }
+}
+
+/// One `.ods` sheet's running total.
+#[derive(Default)]
+struct OdsSheet {
+    /// The rows as read.
+    read: u64,
+    /// The rows as copied into the sheet's grid.
+    grid: u64,
+    /// Empty rows after the last filled row: in the grid only if a filled row follows.
+    pending_empty_rows: u64,
+    empty_rows: u64,
+    width: u64,
+    seen_filled: bool,
+}
+
+impl OdsSheet {
+    fn add(&mut self, row: OdsRow, repeats: u64) {
+        self.read = self.read.saturating_add(row.bytes);
+        if row.filled {
+            if self.seen_filled {
+                self.empty_rows = self.empty_rows.saturating_add(self.pending_empty_rows);
+            }
+            self.pending_empty_rows = 0;
+            self.seen_filled = true;
+            self.grid = self.grid.saturating_add(repeats.saturating_mul(row.bytes));
+            self.width = self.width.max(row.cells);
+        } else if self.seen_filled {
+            self.pending_empty_rows = self.pending_empty_rows.saturating_add(repeats);
+        }
+    }
+
+    fn need(&self) -> u64 {
+        let empty = self.empty_rows.saturating_mul(self.width).saturating_mul(ODS_CELL);
+        self.read.saturating_add(self.grid).saturating_add(empty)
     }
 }
 
@@ -372,6 +552,48 @@ mod tests {
         stream.truncate(stream.len() - 3);
         assert_eq!(biff_need(&stream), GRID_CELL);
         assert_eq!(biff_need(&[0x85, 0, 200, 0]), 0);
+    }
+
+    fn ods(rows: &str) -> u64 {
+        let xml = format!(
+            "<office:document-content><office:body><office:spreadsheet>\
+             <table:table table:name=\"S\">{rows}</table:table>\
+             </office:spreadsheet></office:body></office:document-content>"
+        );
+        ods_need(xml.as_bytes())
+    }
+
+    #[test]
+    fn ods_cells_are_counted_as_calamine_stores_them() {
+        let cell = r#"<table:table-cell office:value-type="float" office:value="1"/>"#;
+        let one = ODS_CELL + 1;
+        assert_eq!(ods(&format!("<table:table-row>{cell}</table:table-row>")), 2 * one);
+        // Trailing empty cells and rows cost nothing, as LibreOffice writes them.
+        let trailing = r#"<table:table-cell table:number-columns-repeated="1023"/>"#;
+        let empty_rows = r#"<table:table-row table:number-rows-repeated="1048575">
+            <table:table-cell table:number-columns-repeated="1024"/></table:table-row>"#;
+        let sheet = format!("<table:table-row>{cell}{trailing}</table:table-row>{empty_rows}");
+        assert_eq!(ods(&sheet), 2 * one);
+        // A filled row repeated is copied; empty rows between filled ones are stored.
+        let repeated = format!(
+            r#"<table:table-row table:number-rows-repeated="1000">{cell}</table:table-row>"#
+        );
+        assert_eq!(ods(&repeated), one + 1000 * one);
+        let gap = format!("{repeated}{empty_rows}<table:table-row>{cell}</table:table-row>");
+        assert_eq!(ods(&gap), 1001 * one + 2 * one + 1_048_575 * ODS_CELL);
+    }
+
+    #[test]
+    fn ods_bombs_are_counted() {
+        // One cell of text repeated across a row, the row repeated a million times.
+        let wide = r#"<table:table-row table:number-rows-repeated="1000000">
+            <table:table-cell table:number-columns-repeated="16384" office:value-type="string">
+            <text:p>x</text:p></table:table-cell></table:table-row>"#;
+        assert!(ods(wide) > 1 << 40);
+        // A cell of four billion spaces.
+        let spaces = r#"<table:table-row><table:table-cell office:value-type="string">
+            <text:p><text:s text:c="4000000000"/></text:p></table:table-cell></table:table-row>"#;
+        assert!(ods(spaces) > 4_000_000_000);
     }
 
     #[test]

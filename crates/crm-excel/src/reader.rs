@@ -260,7 +260,8 @@ impl ReaderBuilder {
     /// Refuses workbooks whose zip entries declare more than this many decompressed bytes in
     /// total (a guard against zip bombs), and workbooks that declare sizes that would make the
     /// parser allocate more than this many bytes ([`ErrorKind::OverLimit`]: an `.xls` sheet of
-    /// billions of cells, an `.xlsx` table of billions of shared strings). Default: 4 GiB.
+    /// billions of cells, an `.xlsx` table of billions of shared strings, an `.ods` sheet whose
+    /// repeat counts stand for billions of cells). Default: 4 GiB.
     pub fn max_unzipped_bytes(&mut self, limit: u64) -> &mut ReaderBuilder {
         self.max_unzipped_bytes = limit;
         self

@@ -31,6 +31,7 @@ fn fixtures() -> Vec<Vec<u8>> {
         "encrypted/formula__agile.xlsx",
         "encrypted/formula__standard-3.2.xlsx",
         "peers/base.xlsb",
+        "peers/base.ods",
     ]
     .iter()
     .map(|name| bytes(name))
@@ -102,13 +103,37 @@ fn xlsx_declaring_a_trillion_shared_strings_is_refused() {
     assert!(err.to_string().starts_with("the shared-string table would need "), "{err}");
 }
 
+/// An ods cell of forty billion spaces is refused before calamine writes them out.
+#[test]
+fn ods_declaring_forty_billion_spaces_is_refused() {
+    let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"><office:body><office:spreadsheet>
+<table:table table:name="Leads"><table:table-row>
+<table:table-cell office:value-type="string"><text:p>a<text:s text:c="40000000000"/></text:p>
+</table:table-cell></table:table-row></table:table></office:spreadsheet></office:body>
+</office:document-content>"#;
+    let mut out = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    out.start_file("mimetype", stored).unwrap();
+    out.write_all(b"application/vnd.oasis.opendocument.spreadsheet").unwrap();
+    out.start_file("content.xml", zip::write::SimpleFileOptions::default()).unwrap();
+    out.write_all(content.as_bytes()).unwrap();
+    let bomb = out.finish().unwrap().into_inner();
+    let err = Workbook::from_bytes(bomb, None, &[], 4 << 30).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::OverLimit { .. }), "{err}");
+    assert!(err.to_string().starts_with("an ods sheet's cells would need "), "{err}");
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(200))]
 
     /// Real files with bytes flipped, cut short or spliced.
     #[test]
     fn damaged_workbooks_do_not_panic(
-        which in 0usize..6,
+        which in 0usize..7,
         flips in prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 1..20),
         cut in any::<prop::sample::Index>(),
         truncate in any::<bool>(),

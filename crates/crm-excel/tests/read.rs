@@ -109,9 +109,10 @@ fn legacy_xls_is_read() {
     );
 }
 
-/// xlsb sheets are streamed cell by cell; they read as the same workbook saved as xlsx does.
+/// xlsb sheets are streamed cell by cell; they read as the same workbook saved as xlsx does,
+/// and so does the ods twin (checked before parsing by `limit.rs`).
 #[test]
-fn xlsb_reads_like_the_same_xlsx() {
+fn xlsb_and_ods_read_like_the_same_xlsx() {
     let read = |name: &str| {
         let mut book = Workbook::open(data(name), &Passwords::new()).unwrap();
         let names = book.sheet_names().to_vec();
@@ -127,6 +128,12 @@ fn xlsb_reads_like_the_same_xlsx() {
     let (xlsx_names, xlsx) = read("peers/base.xlsx");
     assert_eq!(xlsb_names, xlsx_names);
     assert_eq!(xlsb, xlsx);
+    // The ods twin has no third sheet; its first sheet holds the same cells, except that
+    // ods keeps times and durations as ISO 8601 text (`PT10H10M10S`) where xlsx has numbers.
+    let (_, ods) = read("peers/base.ods");
+    let (ods, xlsx) = (&ods[0].1[0], &xlsx[0].1[0]);
+    assert_eq!(ods.cells()[..7], xlsx.cells()[..7]);
+    assert_eq!(ods.cells()[7], Cell::from("PT10H10M10S"));
     let first = &xlsb[0].1[0];
     assert_eq!(first.cells()[..3], [Cell::from("String"), Cell::Int(1), Cell::Float(1.1)]);
     assert!(xlsb[1].1.is_empty(), "the second sheet is empty");
