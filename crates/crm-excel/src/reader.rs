@@ -494,8 +494,10 @@ impl Workbook {
 
     /// Reads one sheet with the given header row setting.
     ///
-    /// The sheet is parsed on a background thread while its rows are consumed; reading
-    /// another sheet while a reader is still open works but parses the workbook again.
+    /// The sheet is parsed on a background thread while its rows are consumed; dropping the
+    /// reader stops that thread and waits for it. Reading another sheet after the reader is
+    /// dropped reuses the parsed workbook; while a reader is still open it works but parses
+    /// the workbook again.
     ///
     /// # Errors
     /// As [`ReaderBuilder::from_workbook`].

@@ -47,6 +47,8 @@ enum Source {
         rx: Receiver<Msg>,
         batch: std::vec::IntoIter<SheetRow>,
         done: bool,
+        /// Joined on drop: the parser stops at its next batch once `rx` is gone.
+        parser: Option<std::thread::JoinHandle<()>>,
     },
     #[cfg(test)]
     Memory(std::vec::IntoIter<SheetRow>),
@@ -62,7 +64,7 @@ impl SheetStream {
         give_back: std::sync::mpsc::Sender<Book>,
     ) -> SheetStream {
         let (tx, rx) = sync_channel(IN_FLIGHT);
-        std::thread::spawn(move || {
+        let parser = std::thread::spawn(move || {
             let outcome = guard::parse(format, || produce(&mut book, &sheet, format, &tx));
             let last = match outcome {
                 Ok(()) => Msg::Done,
@@ -72,7 +74,12 @@ impl SheetStream {
             let _ = give_back.send(book);
         });
         SheetStream {
-            source: Source::Thread { rx, batch: Vec::new().into_iter(), done: false },
+            source: Source::Thread {
+                rx,
+                batch: Vec::new().into_iter(),
+                done: false,
+                parser: Some(parser),
+            },
             columns: None,
             ahead: VecDeque::new(),
         }
@@ -124,7 +131,7 @@ impl SheetStream {
         match &mut self.source {
             #[cfg(test)]
             Source::Memory(rows) => rows.next().map(Ok),
-            Source::Thread { rx, batch, done } => loop {
+            Source::Thread { rx, batch, done, .. } => loop {
                 if let Some(row) = batch.next() {
                     return Some(Ok(row));
                 }
@@ -149,6 +156,23 @@ impl SheetStream {
                     }
                 }
             },
+        }
+    }
+}
+
+impl Drop for SheetStream {
+    /// Closes the channel, so that the parser stops at its next batch, and waits for it: the
+    /// workbook is back for the next sheet, and no parser outlives its reader.
+    fn drop(&mut self) {
+        match &mut self.source {
+            Source::Thread { rx, parser, .. } => {
+                drop(std::mem::replace(rx, sync_channel(0).1));
+                if let Some(parser) = parser.take() {
+                    let _ = parser.join();
+                }
+            }
+            #[cfg(test)]
+            Source::Memory(_) => {}
         }
     }
 }
