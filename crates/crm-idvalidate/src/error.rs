@@ -2,7 +2,8 @@
 
 use crate::code::Code;
 
-/// Why text is not a valid NIK or KK. Messages never repeat the number itself.
+/// Why text is not a valid NIK or KK. Neither the messages nor the values repeat the number
+/// itself or its date digits.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ParseError {
@@ -41,30 +42,21 @@ pub enum ParseError {
         /// The 4 digits.
         code: String,
     },
-    /// The day digits are out of range (NIK: 01-31 or 41-71; KK: 01-31).
-    #[error("invalid day {day:02}")]
-    Day {
-        /// The two day digits as a number.
-        day: u32,
-    },
-    /// The month digits are not 01-12.
-    #[error("invalid month {month:02}")]
-    Month {
-        /// The two month digits as a number.
-        month: u32,
-    },
-    /// Day, month and year are no real date in either century.
-    #[error("invalid date {ddmmyy}")]
-    Date {
-        /// Digits 7-12 (for a NIK, with the +40 for women removed).
-        ddmmyy: String,
-    },
+    /// The day digits (7-8) are out of range (NIK: 01-31 or 41-71; KK: 01-31).
+    ///
+    /// The date variants carry no digits: with a masked number (`3204********0001`) they
+    /// would give back the masked middle, and the day tells a woman's NIK by its +40.
+    #[error("invalid day (digits 7-8)")]
+    Day,
+    /// The month digits (9-10) are not 01-12.
+    #[error("invalid month (digits 9-10)")]
+    Month,
+    /// Day, month and year (digits 7-12) are no real date in either century.
+    #[error("digits 7-12 are no real date")]
+    Date,
     /// Day 41-71 in a KK: a woman's NIK was entered as the family card number.
-    #[error("day {day} is a woman's NIK date, not a family card date")]
-    LooksLikeNik {
-        /// The two day digits as a number.
-        day: u32,
-    },
+    #[error("digits 7-8 are a woman's NIK day (41-71), not a family card date")]
+    LooksLikeNik,
     /// Digits 13-16 are 0000.
     #[error("serial number 0000")]
     SerialZero,
@@ -81,9 +73,9 @@ impl ParseError {
             ParseError::Temporary => Code::NikTemporary,
             ParseError::UnknownProvince { .. } => Code::NikProvinceUnknown,
             ParseError::UnknownRegency { .. } => Code::NikRegencyUnknown,
-            ParseError::Day { .. } => Code::NikDayInvalid,
-            ParseError::Month { .. } => Code::NikMonthInvalid,
-            ParseError::Date { .. } | ParseError::LooksLikeNik { .. } => Code::NikDateInvalid,
+            ParseError::Day => Code::NikDayInvalid,
+            ParseError::Month => Code::NikMonthInvalid,
+            ParseError::Date | ParseError::LooksLikeNik => Code::NikDateInvalid,
             ParseError::SerialZero => Code::NikSerialZero,
         }
     }
@@ -97,10 +89,8 @@ impl ParseError {
             ParseError::Placeholder | ParseError::Temporary => Code::KkPlaceholder,
             ParseError::UnknownProvince { .. } => Code::KkProvinceUnknown,
             ParseError::UnknownRegency { .. } => Code::KkRegencyUnknown,
-            ParseError::Day { .. } | ParseError::Month { .. } | ParseError::Date { .. } => {
-                Code::KkDateInvalid
-            }
-            ParseError::LooksLikeNik { .. } => Code::KkLooksLikeNik,
+            ParseError::Day | ParseError::Month | ParseError::Date => Code::KkDateInvalid,
+            ParseError::LooksLikeNik => Code::KkLooksLikeNik,
             ParseError::SerialZero => Code::KkSerialZero,
         }
     }

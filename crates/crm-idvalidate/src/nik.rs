@@ -167,7 +167,6 @@ fn analyze(digits: Digits) -> Analysis {
 fn first_error(a: &Analysis) -> Option<ParseError> {
     let text =
         |from: usize, to: usize| String::from_utf8_lossy(&a.digits.ascii[from..to]).into_owned();
-    let day = if a.day > 40 { a.day - 40 } else { a.day };
     let c = a.codes;
     if c.contains(Code::NikPlaceholder) {
         Some(ParseError::Placeholder)
@@ -178,11 +177,11 @@ fn first_error(a: &Analysis) -> Option<ParseError> {
     } else if c.contains(Code::NikRegencyUnknown) {
         Some(ParseError::UnknownRegency { code: text(0, 4) })
     } else if c.contains(Code::NikDayInvalid) {
-        Some(ParseError::Day { day: a.day })
+        Some(ParseError::Day)
     } else if c.contains(Code::NikMonthInvalid) || !(1..=12).contains(&a.month) {
-        Some(ParseError::Month { month: a.month })
+        Some(ParseError::Month)
     } else if c.contains(Code::NikDateInvalid) {
-        Some(ParseError::Date { ddmmyy: format!("{day:02}{:02}{:02}", a.month, a.yy) })
+        Some(ParseError::Date)
     } else if c.contains(Code::NikSerialZero) {
         Some(ParseError::SerialZero)
     } else {
@@ -473,10 +472,10 @@ mod tests {
     parse_err!(temporary, "5201070000000004", "temporary number (date digits 000000)");
     parse_err!(unknown_province, "9904110609970001", "unknown province code \"99\"");
     parse_err!(unknown_regency, "3299110609970001", "unknown regency code \"3299\"");
-    parse_err!(day_32, "3204113209970001", "invalid day 32");
-    parse_err!(day_72, "3204117209970001", "invalid day 72");
-    parse_err!(month_13, "3204110613970001", "invalid month 13");
-    parse_err!(february_30, "3204113002970001", "invalid date 300297");
+    parse_err!(day_32, "3204113209970001", "invalid day (digits 7-8)");
+    parse_err!(day_72, "3204117209970001", "invalid day (digits 7-8)");
+    parse_err!(month_13, "3204110613970001", "invalid month (digits 9-10)");
+    parse_err!(february_30, "3204113002970001", "digits 7-12 are no real date");
     parse_err!(serial_zero, "3204110609970000", "serial number 0000");
 
     #[test]
