@@ -1098,6 +1098,23 @@ fn guess_delimiter(head: &[u8]) -> u8 {
 mod tests {
     use super::*;
 
+    /// A dropped reader has joined its parser, so the parsed workbook is back for the next
+    /// sheet (it is not parsed again), even when the reader stopped after one row.
+    #[test]
+    fn a_dropped_reader_gives_the_workbook_back() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/branches/two-sheets.xlsx");
+        let mut book =
+            Workbook::from_bytes(std::fs::read(path).unwrap(), None, &[], 1 << 30).unwrap();
+        for sheet in [0, 1, 0] {
+            let mut reader = book.sheet(&SheetSelector::Index(sheet), HeaderRow::Auto).unwrap();
+            assert!(reader.rows().next().is_some());
+            drop(reader);
+            let Slot::Lent(returned) = &book.book else { panic!("the book is lent out") };
+            let back = returned.try_recv().expect("the parser has ended and sent the book");
+            book.book = Slot::Here(Box::new(back));
+        }
+    }
+
     fn grid(rows: &[&[&str]]) -> SheetStream {
         let mut out: Vec<crate::sheet::SheetRow> = Vec::new();
         for (r, row) in rows.iter().enumerate() {
