@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Fails when a crm-* library depends on another crm-* library (STYLE.md section 2).
+"""Fails when a crm-* library depends on another crm-* library (CONTRIBUTING.md, crate boundaries).
 
-Only crm-cli, the benches and the fuzz package may compose the libraries.
+Only the composers (crm-cli, the benches and the fuzz package) may depend on several
+libraries. The one allowed library-to-library edge is crm-core, the std-only crate of shared
+text conventions: every library may depend on it, and it depends on no crm-* crate.
 """
 import json
 import subprocess
 import sys
 
 COMPOSERS = {"crm-cli", "crm-benches", "crm-fuzz"}
+# The conventions leaf every library may use.
+CONVENTIONS = "crm-core"
 
 meta = json.loads(
     subprocess.run(
@@ -23,7 +27,11 @@ for package in meta["packages"]:
     if not name.startswith("crm-") or name in COMPOSERS:
         continue
     for dep in package["dependencies"]:
-        if dep["name"].startswith("crm-") and dep["kind"] is None:
+        if name == CONVENTIONS and dep["kind"] is None and not dep["optional"]:
+            bad.append(f"{name} must stay std-only, but always depends on {dep['name']}")
+        if name == CONVENTIONS and dep["name"].startswith("crm-"):
+            bad.append(f"{name} (the conventions leaf) depends on {dep['name']}")
+        elif dep["name"].startswith("crm-") and dep["name"] != CONVENTIONS and dep["kind"] is None:
             bad.append(f"{name} depends on {dep['name']}")
 if bad:
     print("library-to-library dependencies are not allowed:", *bad, sep="\n  ")

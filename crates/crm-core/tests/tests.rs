@@ -1,0 +1,4 @@
+//! crm-core's integration tests: every convention against its test-vector file.
+
+mod conventions;
+mod util;
