@@ -20,6 +20,7 @@
 //! | e-mail | [`check_email`], [`is_email`] → [`EmailError`] | `local@domain.tld`: dot-atom local part, at least two domain labels, no `_`, no numeric TLD, no `localhost` |
 //! | masking | [`mask`], [`mask_email`] | 16+ characters keep 4 + 4 (`3204********0001`), 9-15 keep 2 + 2 (`08********90`), up to 8 none (`****`), e-mail `b***@acme.co.id` |
 //! | quantiles | [`quantile_sorted`], [`quantile_position`], [`lerp`] | numpy's `method="linear"` (R type 7), bit for bit |
+//! | segment names | [`segment`] | `Champions`, `Loyal Customers`, `Potential Loyalists`, ... one spelling for crm-rfm's rules and crm-kmeans' profiles |
 //! | escaping | [`escape_html`], [`neutralize_formula`], [`is_formula_like`] | HTML `& < > " '`; CSV cells starting `= + - @`, tab or CR that are not numbers get a leading `'` (OWASP) |
 //!
 //! Refusing is preferred to guessing: `03/14/25` is not a date (two-digit year, and which
@@ -60,6 +61,7 @@ mod escape;
 mod mask;
 mod phone;
 mod quantile;
+pub mod segment;
 
 pub use crate::{
     amount::{AmountError, parse_amount},
