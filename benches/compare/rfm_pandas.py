@@ -34,7 +34,7 @@ import pandas as pd  # noqa: E402
 # name, (R lo, hi), (F lo, hi), (M lo, hi): first match wins.
 SEGMENTS = [
     ("Champions", (5, 5), (5, 5), (5, 5)),
-    ("Potential Loyalist", (3, 5), (3, 5), (2, 5)),
+    ("Potential Loyalists", (3, 5), (3, 5), (2, 5)),
     ("Loyal Customers", (2, 4), (2, 4), (2, 4)),
     ("Promising", (3, 4), (1, 3), (3, 5)),
     ("New Customers", (4, 5), (1, 3), (1, 5)),

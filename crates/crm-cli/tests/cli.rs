@@ -535,7 +535,7 @@ fn rfm_csv_has_the_documented_columns_and_matches_the_reference_scores() {
     );
     // Customer 00004 (tests/data/ref_scores_quantile5.csv: 4,4,4).
     assert!(
-        text.contains("\n00004,201,4,100.5,4,4,4,444,Potential Loyalist,1997-01-01,1997-12-12\n")
+        text.contains("\n00004,201,4,100.5,4,4,4,444,Potential Loyalists,1997-01-01,1997-12-12\n")
     );
     assert_eq!(lines.count(), 2357);
 }

@@ -62,15 +62,15 @@ impl Members {
     }
 
     fn index(&self, name: &str) -> Result<usize, Error> {
-        self.columns
-            .iter()
-            .position(|c| c.trim().eq_ignore_ascii_case(name.trim()))
-            .ok_or_else(|| Error::MissingColumn(name.to_string()))
+        self.columns.iter().position(|c| c.trim().eq_ignore_ascii_case(name.trim())).ok_or_else(
+            || Error::MissingColumn { name: name.to_string(), available: self.columns.clone() },
+        )
     }
 }
 
 /// A comparison of a filter.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Condition {
     /// Equal, ignoring ASCII case and surrounding spaces.
@@ -104,6 +104,7 @@ pub enum Condition {
 
 /// One `where` rule.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Filter {
     /// The column.
     pub column: String,
@@ -115,6 +116,7 @@ pub struct Filter {
 
 /// Sort direction of a priority key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Order {
     /// Smallest first.
     Asc,
@@ -139,6 +141,7 @@ pub enum Order {
 /// split gender M|F           # blanks shared proportionally
 /// ```
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AudienceSpec {
     /// All must hold.
     pub filters: Vec<Filter>,
@@ -163,7 +166,7 @@ impl AudienceSpec {
     pub fn parse(text: &str) -> Result<AudienceSpec, Error> {
         let mut spec = AudienceSpec::default();
         for (i, raw) in text.lines().enumerate() {
-            let line_no = i + 1;
+            let line_no = i as u64 + 1;
             let line = raw.split('#').next().unwrap_or("").trim();
             if line.is_empty() {
                 continue;
@@ -260,34 +263,6 @@ fn parse_condition(text: &str) -> Result<Condition, String> {
     })
 }
 
-/// Normalises an Indonesian mobile number to `08…`, if it is one.
-pub fn normalize_mobile(text: &str) -> Option<String> {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    let t = text.trim();
-    if t.chars().any(|c| !(c.is_ascii_digit() || " +-.()".contains(c))) {
-        return None;
-    }
-    let local = if let Some(rest) = digits.strip_prefix("62") {
-        format!("0{rest}")
-    } else if digits.starts_with('8') {
-        format!("0{digits}")
-    } else {
-        digits
-    };
-    (local.starts_with("08") && (10..=13).contains(&local.len())).then_some(local)
-}
-
-fn is_email(s: &str) -> bool {
-    let s = s.trim();
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    !local.is_empty()
-        && !s.contains(char::is_whitespace)
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-}
-
 impl Condition {
     fn holds(&self, value: &str, as_of: NaiveDate) -> bool {
         let v = value.trim();
@@ -305,14 +280,15 @@ impl Condition {
                 .is_some_and(|d| d <= as_of && (as_of - d).num_days() < i64::from(*days)),
             Condition::Empty => v.is_empty(),
             Condition::NotEmpty => !v.is_empty(),
-            Condition::Phone => normalize_mobile(v).is_some(),
-            Condition::Email => is_email(v),
+            Condition::Phone => crm_core::normalize_mobile(v).is_some(),
+            Condition::Email => crm_core::is_email(v),
         }
     }
 }
 
 /// What happened to one member.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum MemberStatus {
     /// In the audience.
@@ -329,6 +305,7 @@ pub enum MemberStatus {
 
 /// Counts after every step.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AudienceSteps {
     /// Members given.
     pub input: usize,
@@ -346,6 +323,7 @@ pub struct AudienceSteps {
 
 /// A selected audience.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Audience {
     /// Row indices of the selected members, in priority order.
     pub selected: Vec<usize>,
@@ -362,6 +340,7 @@ pub struct Audience {
 
 /// One list of a split audience.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SplitGroup {
     /// The value (e.g. `M`).
     pub value: String,
@@ -614,6 +593,9 @@ mod tests {
     fn bad_rules_name_the_line() {
         let err = AudienceSpec::parse("cap 10\nwhere coins >> 5").unwrap_err();
         assert!(matches!(err, Error::Audience { line: 2, .. }), "{err}");
-        assert_eq!(normalize_mobile("+62 812-3456-7890").as_deref(), Some("081234567890"));
+        assert_eq!(
+            crm_core::normalize_mobile("+62 812-3456-7890").as_deref(),
+            Some("081234567890")
+        );
     }
 }

@@ -8,6 +8,7 @@ use crate::intern::hasher;
 
 /// One segment's outcome.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SegmentOutcome {
     /// The segment.
     pub segment: String,
@@ -31,6 +32,7 @@ pub struct SegmentOutcome {
 
 /// A point of the cumulative capture curve: inviting segments in rank order.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CapturePoint {
     /// The segment added at this step.
     pub segment: String,
@@ -42,6 +44,7 @@ pub struct CapturePoint {
 
 /// The backtest of a segmentation against an outcome.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Backtest {
     /// Customers.
     pub customers: usize,
@@ -182,6 +185,7 @@ pub(crate) fn hypergeometric_upper_tail(n: usize, k: usize, d: usize, x: usize) 
 /// `rfm_train_test_split`: features are computed as of `train_end`, the outcome is what
 /// each customer did in `(train_end, test_end]`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Holdout {
     /// Per customer known at `train_end` (order of the training features): purchases
     /// (rows) in the test window.
@@ -204,7 +208,7 @@ impl Holdout {
 /// as of `train_end`; `transactions` are `(customer, date)` of every row (all dates).
 ///
 /// # Errors
-/// [`Error::Option`] when `test_end` is not after the training features' as-of date.
+/// [`Error::InvalidParameter`] when `test_end` is not after the training features' as-of date.
 pub fn holdout<'a>(
     train: &crate::Features,
     test_end: chrono::NaiveDate,
@@ -212,9 +216,9 @@ pub fn holdout<'a>(
 ) -> Result<Holdout, Error> {
     let train_end = train.as_of();
     if test_end <= train_end {
-        return Err(Error::Option {
+        return Err(Error::InvalidParameter {
             name: "test_end",
-            message: format!("must be after the training as-of date {train_end}"),
+            reason: format!("must be after the training as-of date {train_end}"),
         });
     }
     let index: HashMap<&str, usize, _> = {

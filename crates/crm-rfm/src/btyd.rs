@@ -16,6 +16,7 @@ use crate::text::{day_number, from_day_number};
 
 /// The time unit transactions are floored to (pandas' `freq`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Period {
     /// Calendar days (`freq="D"`).
@@ -44,6 +45,7 @@ impl Period {
 
 /// The options of lifetimes' `summary_data_from_transaction_data`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct BtydOptions {
     /// The period transactions are floored to (`freq`).
     pub period: Period,
@@ -97,10 +99,13 @@ impl BtydBuilder {
     /// A builder for summaries as of `observation_end` (`observation_period_end`).
     ///
     /// # Errors
-    /// [`Error::Option`] when `options.multiplier` is 0.
+    /// [`Error::InvalidParameter`] when `options.multiplier` is 0.
     pub fn new(observation_end: NaiveDate, options: BtydOptions) -> Result<BtydBuilder, Error> {
         if options.multiplier == 0 {
-            return Err(Error::Option { name: "multiplier", message: "must be at least 1".into() });
+            return Err(Error::InvalidParameter {
+                name: "multiplier",
+                reason: "must be at least 1".into(),
+            });
         }
         Ok(BtydBuilder {
             end: options.period.floor(day_number(observation_end)),
@@ -197,6 +202,7 @@ impl BtydBuilder {
 
 /// One customer's BTYD summary (lifetimes' column names).
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct BtydRow {
     /// Repeat purchase periods (all periods with `include_first`).
     pub frequency: f64,

@@ -3,6 +3,9 @@
 
 use chrono::NaiveDate;
 
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// What went wrong. Row-level problems of a batch are not errors: they go to
 /// [`Reject`](crate::Reject)s and the batch carries on.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
@@ -24,14 +27,11 @@ pub enum Error {
         /// The earliest transaction date.
         first: NaiveDate,
     },
-    /// The binning cannot be used (fewer than 2 bins, unsorted or non-finite cut points).
-    #[error("invalid binning: {0}")]
-    Binning(String),
     /// A segment rule is malformed.
     #[error("segment rule {line}: {message}")]
     Rule {
         /// 1-based line (or position) of the rule.
-        line: usize,
+        line: u64,
         /// What is wrong.
         message: String,
     },
@@ -39,13 +39,18 @@ pub enum Error {
     #[error("audience rule {line}: {message}")]
     Audience {
         /// 1-based line of the specification.
-        line: usize,
+        line: u64,
         /// What is wrong.
         message: String,
     },
     /// A column the operation needs is not in the table.
-    #[error("missing column {0:?}")]
-    MissingColumn(String),
+    #[error("missing column {name:?} (the table has {})", crate::error::list(available))]
+    MissingColumn {
+        /// The column asked for.
+        name: String,
+        /// The table's columns.
+        available: Vec<String>,
+    },
     /// Two inputs that must have the same length do not.
     #[error("length mismatch: {what}: {left} vs {right}")]
     Length {
@@ -56,18 +61,28 @@ pub enum Error {
         /// Second length.
         right: usize,
     },
-    /// An option is out of its range.
-    #[error("invalid option {name}: {message}")]
-    Option {
-        /// The option.
+    /// A parameter is out of its range (fewer than 2 bins, unsorted cut points, a
+    /// multiplier of 0, thresholds in the wrong order).
+    #[error("invalid {name}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
         name: &'static str,
         /// Why.
-        message: String,
+        reason: String,
     },
+}
+
+/// Column names for a message: quoted, comma-separated, `no columns` when empty.
+pub(crate) fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        return "no columns".into();
+    }
+    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
 }
 
 /// A transaction row that was not used, with the reason.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Reject {
     /// The row number the caller gave ([`Transaction::row`](crate::Transaction::row)), or the
     /// 1-based position in push order.
@@ -80,6 +95,7 @@ pub struct Reject {
 
 /// Why a row was rejected.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum RejectReason {
     /// The field is empty.

@@ -12,6 +12,7 @@ use crate::text::{day_number, from_day_number, parse_amount, parse_date};
 
 /// What counts as one purchase for `frequency`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum FrequencyBasis {
     /// Distinct invoice ids (a basket of 5 lines is one purchase); every row needs one.
@@ -25,6 +26,7 @@ pub enum FrequencyBasis {
 
 /// How `monetary` summarises the amounts.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum MonetaryBasis {
     /// The sum of the amounts (R `rfm`, pyretailscience).
@@ -37,6 +39,7 @@ pub enum MonetaryBasis {
 /// What happens to returns and cancellations: rows with a negative amount, or flagged with
 /// [`Transaction::returned`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum ReturnPolicy {
     /// A return subtracts its absolute amount from `monetary` but is not a purchase: it
@@ -53,6 +56,7 @@ pub enum ReturnPolicy {
 
 /// The definitions used to compute [`Features`].
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct FeatureOptions {
     /// What counts as a purchase.
     pub frequency: FrequencyBasis,
@@ -140,6 +144,7 @@ impl<'a> Transaction<'a> {
 /// Where every row pushed into a [`FeatureBuilder`] went:
 /// `rows == used + after_as_of + returns_ignored + rejected`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Usage {
     /// Rows pushed.
     pub rows: u64,
@@ -816,6 +821,7 @@ pub struct Features {
 
 /// One customer's features.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct CustomerFeatures<'a> {
     /// The customer id.
     pub id: &'a str,

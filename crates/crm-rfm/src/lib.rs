@@ -68,8 +68,17 @@
 //! # Ok::<(), crm_rfm::Error>(())
 //! ```
 //!
+//! # Crate features
+//! * **serde** - `Serialize` for the result types ([`CustomerFeatures`], [`RfmScore`],
+//!   [`Thresholds`], [`SegmentSummary`], [`Coverage`], [`Lifecycle`], [`Audience`],
+//!   [`Backtest`], [`BtydRow`], [`Reject`], ...) and `Serialize` / `Deserialize` for the
+//!   options and rules ([`FeatureOptions`], [`ScoreOptions`], [`SegmentRules`],
+//!   [`AudienceSpec`], ...). Off by default.
+//!
 //! # Dependencies
-//! chrono for dates, ndarray (0.16, the version linfa uses) for [`Features::to_array`],
+//! crm-core for the text conventions every crm-rs crate shares (dates such as
+//! `14-03-2025` or `20250314`, amounts such as `Rp 15.000.000` or `12,5`, mobile numbers,
+//! e-mail syntax, numpy's linear quantile, segment names), chrono for dates, ndarray (0.16, the version linfa uses) for [`Features::to_array`],
 //! and foldhash for hashing customer ids: interning ids is the hot loop of feature
 //! computation, and foldhash (hashbrown's default hasher, seeded here with a constant)
 //! is several times faster than `std`'s SipHash on short keys. rayon runs
@@ -89,11 +98,11 @@ mod text;
 
 pub use crate::audience::{
     Audience, AudienceSpec, AudienceSteps, Condition, Filter, MemberStatus, Members, Order,
-    SplitGroup, normalize_mobile, select_audience,
+    SplitGroup, select_audience,
 };
 pub use crate::backtest::{Backtest, CapturePoint, Holdout, SegmentOutcome, backtest, holdout};
 pub use crate::btyd::{Btyd, BtydBuilder, BtydOptions, BtydRow, Period};
-pub use crate::error::{Error, Reject, RejectReason};
+pub use crate::error::{Error, Reject, RejectReason, Result};
 pub use crate::features::{
     CustomerFeatures, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis,
     ReturnPolicy, Transaction, Usage,
@@ -103,4 +112,3 @@ pub use crate::score::{Bin, Binning, Dimension, RfmScore, ScoreOptions, Scores, 
 pub use crate::segment::{
     Coverage, OTHERS, Rule, RuleCoverage, SegmentRules, SegmentSummary, Segments,
 };
-pub use crate::text::{parse_amount, parse_date};

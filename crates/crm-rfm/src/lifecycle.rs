@@ -8,6 +8,7 @@ use crate::intern::{Hasher, hasher};
 
 /// Where a customer is in the buying lifecycle.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Stage {
     /// Registered, never bought (up to the as-of date).
@@ -53,6 +54,7 @@ impl std::fmt::Display for Stage {
 
 /// The thresholds between stages, in days since the last purchase.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct LifecycleOptions {
     /// More than this many days without a purchase is defecting (default 180, six months).
     pub defecting_after_days: u32,
@@ -69,6 +71,7 @@ impl Default for LifecycleOptions {
 /// Stages of every customer: those in the features, then registered customers without a
 /// purchase (leads).
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Lifecycle {
     /// `(customer id, stage)`: the features' customers in their order, then the leads in
     /// the order given.
@@ -91,16 +94,16 @@ pub struct Lifecycle {
 /// when there is none (then nobody is a lead).
 ///
 /// # Errors
-/// [`Error::Option`] when `inactive_after_days` is below `defecting_after_days`.
+/// [`Error::InvalidParameter`] when `inactive_after_days` is below `defecting_after_days`.
 pub fn lifecycle<'a>(
     features: &Features,
     registered: impl IntoIterator<Item = &'a str>,
     options: LifecycleOptions,
 ) -> Result<Lifecycle, Error> {
     if options.inactive_after_days < options.defecting_after_days {
-        return Err(Error::Option {
+        return Err(Error::InvalidParameter {
             name: "inactive_after_days",
-            message: "must not be below defecting_after_days".into(),
+            reason: "must not be below defecting_after_days".into(),
         });
     }
     let mut counts = [0usize; 5];

@@ -8,6 +8,7 @@ use crate::features::Features;
 /// How values become scores. Recency is always reversed (fewest days = highest score);
 /// frequency and monetary score higher for higher values.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[non_exhaustive]
 pub enum Binning {
     /// Value quantiles. The `n − 1` thresholds are `t_i = numpy.quantile(values, i / n,
@@ -29,6 +30,7 @@ pub enum Binning {
 
 /// Which feature a score is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum Dimension {
     /// Days since the last purchase (scores reversed).
     Recency,
@@ -51,6 +53,7 @@ impl Dimension {
 
 /// Bins and method per dimension.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ScoreOptions {
     /// Bins per dimension for [`Binning::Quantile`] and [`Binning::Ntile`], 2 to 99
     /// (default 5).
@@ -78,6 +81,7 @@ impl ScoreOptions {
 
 /// One score's bin: which values it holds and how many customers.
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Bin {
     /// The score.
     pub score: u8,
@@ -97,6 +101,7 @@ pub struct Bin {
 
 /// How one dimension was scored: the method, the thresholds, and every bin.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Thresholds {
     /// The dimension.
     pub dimension: Dimension,
@@ -111,6 +116,7 @@ pub struct Thresholds {
 
 /// A customer's three scores.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RfmScore {
     /// Recency score (high = recent).
     pub r: u8,
@@ -153,7 +159,7 @@ impl Scores {
     /// Scores every customer.
     ///
     /// # Errors
-    /// [`Error::Binning`] when `bins` is outside 2..=99 or cut points are empty, not
+    /// [`Error::InvalidParameter`] when `bins` is outside 2..=99 or cut points are empty, not
     /// finite, not strictly ascending or more than 98.
     pub fn compute(features: &Features, options: &ScoreOptions) -> Result<Scores, Error> {
         let recency: Vec<f64> = features.recency_days().iter().map(|&v| f64::from(v)).collect();
@@ -240,7 +246,10 @@ fn check_bins(bins: u8) -> Result<(), Error> {
     if (2..=99).contains(&bins) {
         Ok(())
     } else {
-        Err(Error::Binning(format!("bins must be 2 to 99, got {bins}")))
+        Err(Error::InvalidParameter {
+            name: "binning",
+            reason: format!("bins must be 2 to 99, got {bins}"),
+        })
     }
 }
 
@@ -261,17 +270,23 @@ fn score_dimension(
         }
         Binning::CutPoints(cuts) => {
             if cuts.is_empty() || cuts.len() > 98 {
-                return Err(Error::Binning(format!(
-                    "{}: 1 to 98 cut points needed, got {}",
-                    dim.as_str(),
-                    cuts.len()
-                )));
+                return Err(Error::InvalidParameter {
+                    name: "binning",
+                    reason: format!(
+                        "{}: 1 to 98 cut points needed, got {}",
+                        dim.as_str(),
+                        cuts.len()
+                    ),
+                });
             }
             if cuts.iter().any(|c| !c.is_finite()) || cuts.windows(2).any(|w| w[0] >= w[1]) {
-                return Err(Error::Binning(format!(
-                    "{}: cut points must be finite and strictly ascending",
-                    dim.as_str()
-                )));
+                return Err(Error::InvalidParameter {
+                    name: "binning",
+                    reason: format!(
+                        "{}: cut points must be finite and strictly ascending",
+                        dim.as_str()
+                    ),
+                });
             }
             let n = cuts.len() as u8 + 1;
             (raw_scores(values, cuts, n, reversed), cuts.clone(), n)
@@ -320,10 +335,9 @@ fn quantile_cuts(values: &[f64], integers: Option<&[u32]>, n: u8) -> Vec<f64> {
     // The order statistics needed: floor(h) and floor(h) + 1 for each quantile.
     let mut positions: Vec<usize> = Vec::with_capacity(2 * qs.len());
     for &q in &qs {
-        let h = (len - 1) as f64 * q;
-        let j = h.floor() as usize;
-        positions.push(j);
-        positions.push((j + 1).min(len - 1));
+        let pos = crm_core::quantile_position(len, q);
+        positions.push(pos.lower);
+        positions.push(pos.upper);
     }
     let stats = match integers {
         Some(ints) if ints.iter().max().is_some_and(|&m| (m as usize) <= 4 * len + 4096) => {
@@ -334,12 +348,8 @@ fn quantile_cuts(values: &[f64], integers: Option<&[u32]>, n: u8) -> Vec<f64> {
     qs.iter()
         .enumerate()
         .map(|(k, &q)| {
-            let h = (len - 1) as f64 * q;
-            let g = h - h.floor();
-            let (a, b) = (stats[2 * k], stats[2 * k + 1]);
-            let diff = b - a;
-            // numpy's _lerp: interpolate from the nearer end.
-            if g >= 0.5 { b - diff * (1.0 - g) } else { a + diff * g }
+            let fraction = crm_core::quantile_position(len, q).fraction;
+            crm_core::lerp(stats[2 * k], stats[2 * k + 1], fraction)
         })
         .collect()
 }

@@ -1,6 +1,10 @@
 //! Named segments from score boxes: ordered rules, first match wins, the rest are
 //! [`OTHERS`].
 
+use crm_core::segment::{
+    ABOUT_TO_SLEEP, AT_RISK, CANT_LOSE_THEM, CHAMPIONS, HIBERNATING, LOST, LOYAL_CUSTOMERS,
+    NEED_ATTENTION, NEW_CUSTOMERS, POTENTIAL_LOYALISTS, PROMISING,
+};
 use std::ops::RangeInclusive;
 
 use crate::error::Error;
@@ -12,6 +16,7 @@ pub const OTHERS: &str = "Others";
 
 /// One rule: a name and an inclusive score range per dimension.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Rule {
     /// Segment name.
     pub name: String,
@@ -43,6 +48,7 @@ impl Rule {
 /// An ordered list of rules; a customer gets the first rule that matches, else
 /// [`OTHERS`].
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct SegmentRules {
     rules: Vec<Rule>,
 }
@@ -57,7 +63,7 @@ impl SegmentRules {
     /// starts at 0, or two rules share a name.
     pub fn new(rules: Vec<Rule>) -> Result<SegmentRules, Error> {
         for (i, rule) in rules.iter().enumerate() {
-            let bad = |message: String| Err(Error::Rule { line: i + 1, message });
+            let bad = |message: String| Err(Error::Rule { line: i as u64 + 1, message });
             if rule.name.trim().is_empty() || rule.name == OTHERS {
                 return bad(format!("segment name {:?} is reserved or empty", rule.name));
             }
@@ -74,21 +80,23 @@ impl SegmentRules {
     }
 
     /// The table of the R `rfm` package's vignette (5 bins), the rule set most analysts
-    /// copy: Champions, Potential Loyalist, Loyal Customers, Promising, New Customers,
-    /// Can't Lose Them, At Risk, Need Attention, About To Sleep, Lost. Ten score cells match
+    /// copy: Champions, Potential Loyalists, Loyal Customers, Promising, New Customers,
+    /// Can't Lose Them, At Risk, Need Attention, About To Sleep, Lost (the vignette's
+    /// "Potential Loyalist" is spelled as in [`crm_core::segment`], the names every crate
+    /// uses). Ten score cells match
     /// no rule and fall to [`OTHERS`] (see [`SegmentRules::coverage`]).
     pub fn r_rfm() -> SegmentRules {
         let rows: [(&str, [u8; 6]); 10] = [
-            ("Champions", [5, 5, 5, 5, 5, 5]),
-            ("Potential Loyalist", [3, 5, 3, 5, 2, 5]),
-            ("Loyal Customers", [2, 4, 2, 4, 2, 4]),
-            ("Promising", [3, 4, 1, 3, 3, 5]),
-            ("New Customers", [4, 5, 1, 3, 1, 5]),
-            ("Can't Lose Them", [1, 2, 3, 4, 4, 5]),
-            ("At Risk", [1, 2, 2, 5, 4, 5]),
-            ("Need Attention", [1, 3, 3, 5, 3, 5]),
-            ("About To Sleep", [2, 3, 1, 3, 1, 4]),
-            ("Lost", [1, 1, 1, 5, 1, 5]),
+            (CHAMPIONS, [5, 5, 5, 5, 5, 5]),
+            (POTENTIAL_LOYALISTS, [3, 5, 3, 5, 2, 5]),
+            (LOYAL_CUSTOMERS, [2, 4, 2, 4, 2, 4]),
+            (PROMISING, [3, 4, 1, 3, 3, 5]),
+            (NEW_CUSTOMERS, [4, 5, 1, 3, 1, 5]),
+            (CANT_LOSE_THEM, [1, 2, 3, 4, 4, 5]),
+            (AT_RISK, [1, 2, 2, 5, 4, 5]),
+            (NEED_ATTENTION, [1, 3, 3, 5, 3, 5]),
+            (ABOUT_TO_SLEEP, [2, 3, 1, 3, 1, 4]),
+            (LOST, [1, 1, 1, 5, 1, 5]),
         ];
         let rules = rows
             .iter()
@@ -98,20 +106,20 @@ impl SegmentRules {
     }
 
     /// The widely copied R×F map (5 bins; monetary ignored) that partitions all 25 R×F
-    /// cells: Hibernating, At Risk, Can't Lose, About To Sleep, Need Attention, Loyal
+    /// cells: Hibernating, At Risk, Can't Lose Them, About To Sleep, Need Attention, Loyal
     /// Customers, Promising, New Customers, Potential Loyalists, Champions.
     pub fn rf_map() -> SegmentRules {
         let rows: [(&str, [u8; 4]); 10] = [
-            ("Hibernating", [1, 2, 1, 2]),
-            ("At Risk", [1, 2, 3, 4]),
-            ("Can't Lose", [1, 2, 5, 5]),
-            ("About To Sleep", [3, 3, 1, 2]),
-            ("Need Attention", [3, 3, 3, 3]),
-            ("Loyal Customers", [3, 4, 4, 5]),
-            ("Promising", [4, 4, 1, 1]),
-            ("New Customers", [5, 5, 1, 1]),
-            ("Potential Loyalists", [4, 5, 2, 3]),
-            ("Champions", [5, 5, 4, 5]),
+            (HIBERNATING, [1, 2, 1, 2]),
+            (AT_RISK, [1, 2, 3, 4]),
+            (CANT_LOSE_THEM, [1, 2, 5, 5]),
+            (ABOUT_TO_SLEEP, [3, 3, 1, 2]),
+            (NEED_ATTENTION, [3, 3, 3, 3]),
+            (LOYAL_CUSTOMERS, [3, 4, 4, 5]),
+            (PROMISING, [4, 4, 1, 1]),
+            (NEW_CUSTOMERS, [5, 5, 1, 1]),
+            (POTENTIAL_LOYALISTS, [4, 5, 2, 3]),
+            (CHAMPIONS, [5, 5, 4, 5]),
         ];
         let rules =
             rows.iter().map(|(name, b)| Rule::new(*name, b[0]..=b[1], b[2]..=b[3], ANY)).collect();
@@ -135,7 +143,7 @@ impl SegmentRules {
         let mut lines = text
             .lines()
             .enumerate()
-            .map(|(i, l)| (i + 1, l.trim()))
+            .map(|(i, l)| (i as u64 + 1, l.trim()))
             .filter(|(_, l)| !l.is_empty() && !l.starts_with('#'));
         let Some((hline, header)) = lines.next() else {
             return Err(Error::Rule { line: 1, message: "no header".into() });
@@ -281,6 +289,7 @@ fn parse_range(s: &str) -> Option<RangeInclusive<u8>> {
 
 /// How rules cover the score cube.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Coverage {
     /// Scores per dimension (R, F, M) that were checked.
     pub bins: [u8; 3],
@@ -292,6 +301,7 @@ pub struct Coverage {
 
 /// How much of one rule's box is reachable.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct RuleCoverage {
     /// The segment.
     pub name: String,
@@ -396,6 +406,7 @@ fn median(v: &mut [f64]) -> Option<f64> {
 
 /// One segment's figures.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SegmentSummary {
     /// The segment.
     pub segment: String,

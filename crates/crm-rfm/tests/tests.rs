@@ -1,4 +1,5 @@
 //! Integration tests of crm-rfm.
 
+mod api;
 mod cdnow;
 mod properties;

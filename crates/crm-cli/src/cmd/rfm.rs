@@ -251,7 +251,8 @@ fn read_csv(
             } else if key_missing {
                 batch.rejects.push((row, "--by column", RejectReason::Empty));
             } else {
-                match (crm_rfm::parse_date(fields[1]), crm_rfm::parse_amount(fields[2])) {
+                let date = crm_core::parse_date(fields[1]).map(chrono::NaiveDate::from);
+                match (date, crm_core::parse_amount(fields[2]).ok()) {
                     (None, _) => {
                         batch.rejects.push((row, "date", RejectReason::date(fields[1])));
                     }
