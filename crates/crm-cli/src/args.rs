@@ -11,6 +11,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
+    /// Write CSV cells exactly as they are. By default, text cells that Excel would run as
+    /// a formula (starting with = + - @, a tab or CR, and not a number) get a leading ' so
+    /// they open as text (OWASP's advice against CSV injection); -5000 stays a number. Use
+    /// this for CSV files only pipelines read.
+    #[arg(long, global = true)]
+    pub(crate) raw_csv: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -429,8 +435,9 @@ pub(crate) struct AudienceArgs {
     /// `priority COL asc|desc`, `cap N`, `split COL A|B` (see the crm-rfm docs).
     #[arg(long, value_name = "FILE")]
     pub(crate) rules: PathBuf,
-    /// Members of other campaigns to leave out: files whose column named like the `exclude`
-    /// rule's column (else their first column) lists the values (repeatable).
+    /// Members of other campaigns to leave out: files with a column named like the `exclude`
+    /// rule's column, which lists the values (repeatable). A file without that column is an
+    /// error naming the columns it has.
     #[arg(long = "exclude", value_name = "FILE")]
     pub(crate) excludes: Vec<PathBuf>,
     /// The date `within N days` counts back from, `YYYY-MM-DD` (default: today).

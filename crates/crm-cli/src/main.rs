@@ -29,6 +29,7 @@ use crate::args::{
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    cmd::set_csv_formulas(cli.raw_csv);
     match run(&cli) {
         Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,

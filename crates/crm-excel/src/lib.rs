@@ -100,6 +100,8 @@ pub use crate::repair::{
     repair_to_csv,
 };
 pub use crate::split::{BLANK_GROUP, Group, safe_file_stem, split_by};
-pub use crate::table::{Filter, Op, Table};
-pub use crate::writer::{ColumnFormat, WriteStats, XlsxWriter, write_csv};
+pub use crate::table::{Filter, FilterReport, Op, Table};
+pub use crate::writer::{
+    ColumnFormat, CsvFormulas, WriteStats, XlsxWriter, write_csv, write_csv_with,
+};
 pub use rust_xlsxwriter::TableStyle;

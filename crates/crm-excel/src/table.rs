@@ -157,6 +157,10 @@ impl Table {
 
     /// Keeps the rows that match every filter and returns how many were removed.
     ///
+    /// A row that a filter cannot compare (text that is not a number under `plafon >=
+    /// 10000000`) does not match, and is counted in [`FilterReport::not_comparable`] for
+    /// the first filter it could not pass, so the caller can report it.
+    ///
     /// # Errors
     /// [`ErrorKind::MissingColumn`] when a filter names a column the table does not have.
     ///
@@ -165,17 +169,45 @@ impl Table {
     /// let mut t = Table::new(vec!["branch".into(), "plafon".into()]);
     /// t.push_row(vec!["Bekasi".into(), Cell::Int(5_000_000)])?;
     /// t.push_row(vec!["Bogor".into(), Cell::Int(20_000_000)])?;
-    /// let removed = t.filter(&["plafon >= 10000000".parse::<Filter>()?])?;
-    /// assert_eq!((removed, t.len()), (1, 1));
+    /// t.push_row(vec!["Depok".into(), "Rp 12.500.000".into()])?;
+    /// t.push_row(vec!["Bandung".into(), "abc".into()])?;
+    /// let report = t.filter(&["plafon >= 10000000".parse::<Filter>()?])?;
+    /// assert_eq!((report.removed, t.len()), (2, 2));
+    /// assert_eq!(report.not_comparable, [1]); // "abc" is not a number
     /// # Ok::<(), crm_excel::Error>(())
     /// ```
-    pub fn filter(&mut self, filters: &[Filter]) -> Result<usize> {
+    pub fn filter(&mut self, filters: &[Filter]) -> Result<FilterReport> {
         let bound: Vec<(usize, &Filter)> = filters
             .iter()
             .map(|f| Ok((self.column_index(&f.column)?, f)))
             .collect::<Result<_>>()?;
-        Ok(self.retain(|row| bound.iter().all(|(i, f)| f.matches(&row[*i]))))
+        let mut not_comparable = vec![0u64; filters.len()];
+        let removed = self.retain(|row| {
+            for (k, (i, f)) in bound.iter().enumerate() {
+                match f.evaluate(&row[*i]) {
+                    Some(true) => {}
+                    Some(false) => return false,
+                    None => {
+                        not_comparable[k] += 1;
+                        return false;
+                    }
+                }
+            }
+            true
+        });
+        Ok(FilterReport { removed, not_comparable })
     }
+}
+
+/// What [`Table::filter`] did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct FilterReport {
+    /// Rows removed (not matching, including the ones counted in `not_comparable`).
+    pub removed: usize,
+    /// Per filter, in the order given: removed rows whose cell it could not compare (not a
+    /// number where the filter compares numbers, not a date where it compares dates).
+    pub not_comparable: Vec<u64>,
 }
 
 /// A comparison in a [`Filter`].
@@ -211,11 +243,39 @@ pub enum Op {
 ///
 /// Values may be quoted with `"` or `'`; the column may be any header spelling that
 /// normalises to the column's name.
+///
+/// `>`, `>=`, `<` and `<=` compare numbers or dates, never text: their value must be a
+/// number or a date in crm-core's forms (`10000000`, `Rp 10.000.000`, `12,5`,
+/// `31/01/2024`). A cell is read the same way (text `15.000.000` is fifteen million), and a
+/// cell that is not a number (or not a date) does not match: [`Filter::evaluate`] says it
+/// could not compare it. `=` and `!=` compare numbers numerically when both sides are
+/// numbers, dates as dates, and anything else as trimmed, case-insensitive text.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Filter {
     column: String,
     op: Op,
     value: String,
+    operand: Operand,
+}
+
+/// The filter value, read once.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Operand {
+    Number(f64),
+    Date(chrono::NaiveDate),
+    Text,
+}
+
+impl Operand {
+    fn read(value: &str) -> Operand {
+        if let Ok(n) = crm_core::parse_amount(value) {
+            Operand::Number(n)
+        } else if let Some(d) = crm_core::parse_date(value) {
+            Operand::Date(d.into())
+        } else {
+            Operand::Text
+        }
+    }
 }
 
 /// Operators in the order they are searched for (longer first).
@@ -260,7 +320,23 @@ impl FromStr for Filter {
         if needs_value && value.is_empty() && raw_value.is_empty() {
             return Err(invalid("no value after the operator (quote \"\" to compare with empty)"));
         }
-        Ok(Filter { column: column.to_owned(), op, value: value.to_owned() })
+        // `plafon >== 10` or `plafon => 10`: a second operator where the value starts.
+        if needs_value
+            && !matches!(op, Op::In(_))
+            && raw_value.starts_with(['=', '<', '>', '!', '~'])
+        {
+            return Err(invalid(
+                "malformed operator (use =, !=, >, >=, <, <=, ~, !~; quote a value starting with one)",
+            ));
+        }
+        let operand = Operand::read(value);
+        let ordering = matches!(op, Op::Gt | Op::Ge | Op::Lt | Op::Le);
+        if ordering && operand == Operand::Text {
+            return Err(invalid(
+                "> >= < <= compare numbers or dates; the value is neither (use = or ~ for text)",
+            ));
+        }
+        Ok(Filter { column: column.to_owned(), op, value: value.to_owned(), operand })
     }
 }
 
@@ -284,59 +360,88 @@ impl Filter {
         &self.op
     }
 
-    /// Whether a cell satisfies the filter.
+    /// Whether a cell satisfies the filter: [`evaluate`](Self::evaluate) is `Some(true)`.
     pub fn matches(&self, cell: &Cell) -> bool {
-        match &self.op {
+        self.evaluate(cell) == Some(true)
+    }
+
+    /// Whether a cell satisfies the filter, or `None` when an ordering filter (`>`, `>=`,
+    /// `<`, `<=`) cannot compare it: a non-empty cell that is not a number (for a numeric
+    /// value) or not a date (for a date value). Empty cells are `Some(false)` for
+    /// orderings.
+    ///
+    /// ```
+    /// use crm_excel::{Cell, Filter};
+    /// let f: Filter = "plafon >= 10000000".parse()?;
+    /// assert_eq!(f.evaluate(&Cell::Int(12_000_000)), Some(true));
+    /// assert_eq!(f.evaluate(&"15.000.000".into()), Some(true));
+    /// assert_eq!(f.evaluate(&"12,5".into()), Some(false));
+    /// assert_eq!(f.evaluate(&"abc".into()), None);
+    /// assert_eq!(f.evaluate(&Cell::Empty), Some(false));
+    /// # Ok::<(), crm_excel::Error>(())
+    /// ```
+    pub fn evaluate(&self, cell: &Cell) -> Option<bool> {
+        let order = |want: fn(Ordering) -> bool| -> Option<bool> {
+            if cell.is_empty() {
+                return Some(false);
+            }
+            ordered(cell, self.operand).map(want)
+        };
+        Some(match &self.op {
             Op::IsEmpty => cell.is_empty(),
             Op::NotEmpty => !cell.is_empty(),
-            Op::Eq => compare(cell, &self.value) == Some(Ordering::Equal),
-            Op::Ne => compare(cell, &self.value) != Some(Ordering::Equal),
-            Op::Gt => compare(cell, &self.value) == Some(Ordering::Greater),
-            Op::Ge => {
-                matches!(compare(cell, &self.value), Some(Ordering::Greater | Ordering::Equal))
-            }
-            Op::Lt => compare(cell, &self.value) == Some(Ordering::Less),
-            Op::Le => matches!(compare(cell, &self.value), Some(Ordering::Less | Ordering::Equal)),
+            Op::Eq => equals(cell, &self.value, self.operand),
+            Op::Ne => !equals(cell, &self.value, self.operand),
+            Op::Gt => return order(Ordering::is_gt),
+            Op::Ge => return order(Ordering::is_ge),
+            Op::Lt => return order(Ordering::is_lt),
+            Op::Le => return order(Ordering::is_le),
             Op::Contains => contains(cell, &self.value),
             Op::NotContains => !contains(cell, &self.value),
-            Op::In(values) => values.iter().any(|v| compare(cell, v) == Some(Ordering::Equal)),
+            Op::In(values) => values.iter().any(|v| equals(cell, v, Operand::read(v))),
+        })
+    }
+}
+
+/// A cell as a number, read from text the way branch files write numbers.
+fn cell_number(cell: &Cell) -> Option<f64> {
+    match cell {
+        Cell::Int(i) => Some(*i as f64),
+        Cell::Float(f) => Some(*f),
+        Cell::String(s) => crm_core::parse_amount(s).ok(),
+        _ => None,
+    }
+}
+
+/// The cell against a numeric or date operand; `None` when the cell is not of its kind.
+fn ordered(cell: &Cell, operand: Operand) -> Option<Ordering> {
+    match operand {
+        Operand::Number(b) => cell_number(cell)?.partial_cmp(&b),
+        Operand::Date(b) => Some(cell.as_date()?.cmp(&b)),
+        Operand::Text => None,
+    }
+}
+
+/// Equality: numerically or as dates when both sides are, else as trimmed,
+/// case-insensitive text. An empty cell equals only an empty value.
+fn equals(cell: &Cell, value: &str, operand: Operand) -> bool {
+    if cell.is_empty() {
+        return value.trim().is_empty();
+    }
+    if let Some(o) = ordered(cell, operand) {
+        return o == Ordering::Equal;
+    }
+    if let Cell::Bool(b) = cell {
+        let v = value.trim().to_ascii_lowercase();
+        if matches!(v.as_str(), "true" | "false") {
+            return *b == (v == "true");
         }
     }
+    cell.to_text().trim().to_lowercase() == value.trim().to_lowercase()
 }
 
 fn contains(cell: &Cell, value: &str) -> bool {
     cell.to_text().to_lowercase().contains(&value.to_lowercase())
-}
-
-/// Compares a cell with a filter value: numerically when both are numbers, as dates when the
-/// cell is a date, otherwise as trimmed case-insensitive text. Empty cells only equal `""`.
-fn compare(cell: &Cell, value: &str) -> Option<Ordering> {
-    if cell.is_empty() {
-        // An empty cell equals only an empty value and is neither smaller nor greater.
-        return value.trim().is_empty().then_some(Ordering::Equal);
-    }
-    match cell {
-        Cell::Int(_) | Cell::Float(_) => {
-            let (a, b) = (cell.as_f64()?, value.trim().parse::<f64>().ok());
-            if let Some(b) = b {
-                return a.partial_cmp(&b);
-            }
-        }
-        Cell::Date(_) | Cell::DateTime(_) => {
-            if let Some(b) = Cell::from(value.trim()).as_date() {
-                return cell.as_date()?.partial_cmp(&b);
-            }
-        }
-        Cell::Bool(b) => {
-            let v = value.trim().to_ascii_lowercase();
-            if matches!(v.as_str(), "true" | "false") {
-                return Some(b.cmp(&(v == "true")));
-            }
-        }
-        _ => {}
-    }
-    let text = cell.to_text();
-    Some(text.trim().to_lowercase().cmp(&value.trim().to_lowercase()))
 }
 
 #[cfg(test)]
@@ -374,6 +479,54 @@ mod tests {
     matches_cell!(quoted_value, "name = \"Budi S\"", Cell::from("budi s"), true);
     matches_cell!(column_with_spaces, "No HP = 0812", Cell::from("0812"), true);
     matches_cell!(bool_value, "aktif = true", Cell::Bool(true), true);
+    matches_cell!(ge_text_grouped, "plafon >= 10000000", Cell::from("15.000.000"), true);
+    matches_cell!(ge_text_rupiah, "plafon >= 10000000", Cell::from("Rp 12.500.000"), true);
+    matches_cell!(ge_decimal_comma, "plafon >= 10", Cell::from("12,5"), true);
+    matches_cell!(ge_value_rupiah, "plafon >= Rp 10.000.000", Cell::Int(10_000_000), true);
+    matches_cell!(ge_text_not_a_number, "plafon >= 10000000", Cell::from("abc"), false);
+    matches_cell!(lt_text_not_a_number, "plafon < 10000000", Cell::from("abc"), false);
+    matches_cell!(eq_text_number, "plafon = 5000000", Cell::from("5.000.000"), true);
+
+    #[test]
+    fn orderings_cannot_compare_text_and_say_so() {
+        assert_eq!(f("plafon >= 10000000").evaluate(&Cell::from("abc")), None);
+        assert_eq!(f("plafon >= 10000000").evaluate(&Cell::from("1.250")), None);
+        assert_eq!(f("date > 2024-01-31").evaluate(&Cell::from("kemarin")), None);
+        assert_eq!(f("plafon >= 10000000").evaluate(&Cell::Empty), Some(false));
+    }
+
+    #[test]
+    fn a_malformed_operator_is_an_error_naming_the_expression() {
+        for expr in ["plafon >== 10000000", "plafon => 10", "plafon =< 10", "plafon <> 10"] {
+            let err = expr.parse::<Filter>().unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("invalid filter {expr:?}: malformed operator")),
+                "{err}"
+            );
+        }
+        assert_eq!(f("formula = \"=SUM\"").evaluate(&Cell::from("=sum")), Some(true));
+    }
+
+    #[test]
+    fn an_ordering_needs_a_number_or_a_date() {
+        let err = "name > M".parse::<Filter>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "invalid filter \"name > M\": > >= < <= compare numbers or dates; the value is neither (use = or ~ for text)"
+        );
+    }
+
+    #[test]
+    fn table_filter_counts_rows_it_could_not_compare() {
+        let mut t = Table::new(vec!["plafon".into(), "kota".into()]);
+        for (p, k) in [("abc", "Bogor"), ("12,5", "Bogor"), ("20000000", "Depok"), ("x", "Depok")] {
+            t.push_row(vec![Cell::infer(p), k.into()]).unwrap();
+        }
+        let report = t.filter(&[f("kota = Depok"), f("plafon >= 10000000")]).unwrap();
+        assert_eq!(report, FilterReport { removed: 3, not_comparable: vec![0, 1] });
+        assert_eq!(t.len(), 1);
+    }
 
     #[test]
     fn column_with_spaces_is_kept() {

@@ -528,7 +528,7 @@ fn write_cells(
                 if truncated {
                     stats.truncated_cells += 1;
                 }
-                if starts_like_formula(text) {
+                if crm_core::is_formula_like(text) {
                     stats.formula_like_cells += 1;
                     ws.write_string_with_format(row, col, text, &formats.quoted)?;
                 } else if format == ColumnFormat::Text {
@@ -611,11 +611,6 @@ fn finish_sheet(ws: &mut Worksheet, state: &SheetState) -> Result<()> {
         ws.autofilter(0, 0, state.row, (state.headers.len() - 1) as u16)?;
     }
     Ok(())
-}
-
-/// Text that Excel would evaluate if the cell were edited or the sheet exported to CSV.
-fn starts_like_formula(s: &str) -> bool {
-    matches!(s.as_bytes().first(), Some(b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'))
 }
 
 fn truncate(s: &str) -> (&str, bool) {
@@ -707,20 +702,67 @@ fn unique_sheet_name(wanted: &str, used: &mut HashSet<String>) -> String {
     }
 }
 
-/// Writes a table as CSV (comma-separated, UTF-8, a header row).
-///
-/// Cells are written as their display text: dates `YYYY-MM-DD`, identifiers unchanged.
+/// How [`write_csv_with`] writes text cells that a spreadsheet would run as formulas.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum CsvFormulas {
+    /// Text starting with `=`, `+`, `-`, `@`, a tab or a carriage return that is not a
+    /// number gets a leading `'` ([`crm_core::neutralize_formula`]), as OWASP recommends
+    /// against CSV injection: Excel then shows `=HYPERLINK(...)` as text instead of running
+    /// it. Numbers (`-5000` as a number or as text) are unchanged. The default, for files
+    /// people open in Excel.
+    #[default]
+    Neutralize,
+    /// Every cell as its text, unchanged: for pipelines that read the file with a CSV
+    /// parser, never with a spreadsheet.
+    Raw,
+}
+
+/// Writes a table as CSV (comma-separated, UTF-8, a header row), neutralising
+/// formula-like text ([`CsvFormulas::Neutralize`]); see [`write_csv_with`].
 ///
 /// # Errors
 /// I/O errors.
+///
+/// ```
+/// use crm_excel::{Cell, Table, write_csv};
+/// let mut t = Table::new(vec!["nama".into(), "saldo".into()]);
+/// t.push_row(vec!["=HYPERLINK(\"http://x\",\"x\")".into(), Cell::Int(-5000)])?;
+/// let mut out = Vec::new();
+/// write_csv(&t, &mut out)?;
+/// assert_eq!(String::from_utf8(out).unwrap(), "nama,saldo\n\"'=HYPERLINK(\"\"http://x\"\",\"\"x\"\")\",-5000\n");
+/// # Ok::<(), crm_excel::Error>(())
+/// ```
 pub fn write_csv<W: Write>(table: &Table, wtr: W) -> Result<()> {
+    write_csv_with(table, wtr, CsvFormulas::Neutralize)
+}
+
+/// Writes a table as CSV (comma-separated, UTF-8, a header row), with formula-like text
+/// handled as `formulas` says.
+///
+/// Cells are written as their display text: dates `YYYY-MM-DD`, identifiers unchanged.
+/// Only text cells are neutralised: numbers, dates and booleans are written as they are.
+/// Header names are text cells too.
+///
+/// # Errors
+/// I/O errors.
+pub fn write_csv_with<W: Write>(table: &Table, wtr: W, formulas: CsvFormulas) -> Result<()> {
     let mut csv = csv::Writer::from_writer(wtr);
-    csv.write_record(table.columns())?;
+    let text = |s: &str| -> String {
+        match formulas {
+            CsvFormulas::Neutralize => crm_core::neutralize_formula(s).into_owned(),
+            CsvFormulas::Raw => s.to_owned(),
+        }
+    };
+    csv.write_record(table.columns().iter().map(|c| text(c)))?;
     let mut record = csv::StringRecord::new();
     for row in table.rows() {
         record.clear();
         for cell in row {
-            record.push_field(&cell.to_text());
+            match cell {
+                Cell::String(s) | Cell::Error(s) => record.push_field(&text(s)),
+                other => record.push_field(&other.to_text()),
+            }
         }
         csv.write_record(&record)?;
     }
@@ -733,12 +775,22 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formula_like_text_is_detected() {
-        for s in ["=1+1", "+SUM(1)", "-2", "@cmd", "\tx"] {
-            assert!(starts_like_formula(s), "{s:?}");
-        }
-        assert!(!starts_like_formula("Budi"));
-        assert!(!starts_like_formula(""));
+    fn csv_cells_are_neutralised_unless_raw() {
+        let mut t = Table::new(vec!["a".into(), "b".into()]);
+        t.push_row(vec!["@SUM(1+1)".into(), "-5000".into()]).unwrap();
+        t.push_row(vec![Cell::Int(-7), "+cmd|' /C calc'!A0".into()]).unwrap();
+        let mut safe = Vec::new();
+        write_csv(&t, &mut safe).unwrap();
+        assert_eq!(
+            String::from_utf8(safe).unwrap(),
+            "a,b\n'@SUM(1+1),-5000\n-7,'+cmd|' /C calc'!A0\n"
+        );
+        let mut raw = Vec::new();
+        write_csv_with(&t, &mut raw, CsvFormulas::Raw).unwrap();
+        assert_eq!(
+            String::from_utf8(raw).unwrap(),
+            "a,b\n@SUM(1+1),-5000\n-7,+cmd|' /C calc'!A0\n"
+        );
     }
 
     #[test]

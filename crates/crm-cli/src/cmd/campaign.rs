@@ -5,8 +5,9 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use crate::cmd::write_csv;
 use anyhow::{Context, bail};
-use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter, safe_file_stem, write_csv};
+use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter, safe_file_stem};
 use crm_rfm::{AudienceSpec, MemberStatus, Members, backtest, select_audience};
 
 use crate::args::{AudienceArgs, BacktestArgs};
@@ -22,8 +23,14 @@ pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextR
     let mut reader = ReaderBuilder::new().infer_types(false).from_path(path)?;
     let headers = reader.headers().to_vec();
     let mut rows = Vec::new();
+    // Rows with values beyond the last header: the values have no column, so they are
+    // reported (never dropped silently); the rows themselves are kept.
+    let mut ragged: Vec<u64> = Vec::new();
     for row in reader.rows() {
         let row = row?;
+        if !row.stray_cells().is_empty() {
+            ragged.push(row.number());
+        }
         let cells = row
             .cells()
             .iter()
@@ -34,6 +41,21 @@ pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextR
             })
             .collect();
         rows.push((row.number(), cells));
+    }
+    if !ragged.is_empty() {
+        let listed: Vec<String> = ragged.iter().take(10).map(u64::to_string).collect();
+        let more = if ragged.len() > 10 {
+            format!(" and {} more", ragged.len() - 10)
+        } else {
+            String::new()
+        };
+        eprintln!(
+            "{}: {} rows have values beyond the {} columns of the header, which are ignored (rows {}{more})",
+            path.display(),
+            ragged.len(),
+            headers.len(),
+            listed.join(", ")
+        );
     }
     Ok((headers, rows))
 }
@@ -63,23 +85,21 @@ pub(crate) fn audience(args: &AudienceArgs) -> anyhow::Result<AudienceOutcome> {
     let mut members = Members::new(headers.clone());
     let mut numbers = Vec::with_capacity(rows.len());
     for (number, mut cells) in rows {
-        // Values past the header (ragged rows) cannot be selected on; keep the row.
+        // The reader gives one cell per header; read_text_table reported values beyond it.
         cells.truncate(headers.len());
         members.push(cells)?;
         numbers.push(number);
     }
+    if !args.excludes.is_empty() && spec.exclude.is_none() {
+        bail!("--exclude files given but the rules have no `exclude COLUMN` line");
+    }
     let mut exclusions = HashSet::new();
     for path in &args.excludes {
         let (h, rows) = read_text_table(path)?;
-        let c = spec
-            .exclude
-            .as_deref()
-            .and_then(|name| h.iter().position(|x| x.trim().eq_ignore_ascii_case(name)))
-            .unwrap_or(0);
+        // The rule's column, by name: never a guess at another column.
+        let name = spec.exclude.as_deref().unwrap_or_default();
+        let c = column(&h, name, path, "--exclude file: the rule `exclude`")?;
         exclusions.extend(rows.into_iter().filter_map(|(_, r)| r.get(c).cloned()));
-    }
-    if !args.excludes.is_empty() && spec.exclude.is_none() {
-        bail!("--exclude files given but the rules have no `exclude COLUMN` line");
     }
     let a = select_audience(&members, &spec, as_of, &exclusions)
         .with_context(|| args.input.display().to_string())?;

@@ -5,10 +5,11 @@ use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
+use crate::cmd::write_csv;
 use anyhow::{Context, bail};
 use crm_excel::{
     Aliases, Cell, Dedup, DedupReport, Filter, Keep, MergeReport, Merger, Passwords, ReaderBuilder,
-    SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter, collect_inputs, split_by, write_csv,
+    SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter, collect_inputs, split_by,
 };
 
 use crate::args::{KeepArg, MergeArgs, PasswordArgs, SplitArgs};
@@ -87,6 +88,8 @@ pub(crate) struct MergeOutcome {
     pub(crate) duplicates: usize,
     pub(crate) rejected: usize,
     pub(crate) filtered: usize,
+    /// Per `--where`, rows it removed because their cell was not a number (or date).
+    pub(crate) not_comparable: Vec<u64>,
     pub(crate) sources: usize,
     pub(crate) phones_normalized: usize,
 }
@@ -136,7 +139,8 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
         phones_normalized += table.normalize_phones(column)?;
     }
     // Filter first, so a duplicate that passes the filter is kept over one that does not.
-    let filtered = table.filter(&filters)?;
+    let filter_report = table.filter(&filters)?;
+    let filtered = filter_report.removed;
     let mut passed_per_source: HashMap<SourceKey, usize> = HashMap::new();
     for row in table.rows() {
         if let Some(k) = source_key(&table, row) {
@@ -206,6 +210,7 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
         duplicates: dups.duplicates.len(),
         rejected: report.rejects.len(),
         filtered,
+        not_comparable: filter_report.not_comparable,
         sources: report.sources.len(),
         phones_normalized,
     };
@@ -362,6 +367,14 @@ fn print_merge_summary(
             thousands(outcome.filtered as u64),
             args.filters.join("; ")
         );
+        for (expr, n) in args.filters.iter().zip(&outcome.not_comparable) {
+            if *n > 0 {
+                eprintln!(
+                    "    {} of them not a number or date where `{expr}` compares one",
+                    thousands(*n)
+                );
+            }
+        }
     }
     if !args.keys.is_empty() {
         eprintln!(

@@ -4,9 +4,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use crate::cmd::write_csv;
 use anyhow::{Context, bail};
 use chrono::{NaiveDate, TimeZone, Weekday};
-use crm_excel::{Cell, Table, XlsxWriter, write_csv};
+use crm_excel::{Cell, Table, XlsxWriter};
 use crm_mail::{
     AddressPolicy, Attachment, BranchContext, BranchMessage, Calendar, Channel, Directory,
     DirectoryRow, Folder, Plan, Security, SendLog, SendOptions, Smtp, SmtpConfig, SummaryTable,

@@ -10,3 +10,26 @@ pub(crate) mod rfm;
 pub(crate) mod segment;
 pub(crate) mod txt;
 pub(crate) mod validate;
+
+/// How CSV outputs treat formula-like text: set once from `--raw-csv` before a command runs.
+static CSV_FORMULAS: std::sync::OnceLock<crm_excel::CsvFormulas> = std::sync::OnceLock::new();
+
+/// Sets how CSV outputs treat formula-like text (`--raw-csv`).
+pub(crate) fn set_csv_formulas(raw: bool) {
+    let formulas =
+        if raw { crm_excel::CsvFormulas::Raw } else { crm_excel::CsvFormulas::Neutralize };
+    let _ = CSV_FORMULAS.set(formulas);
+}
+
+/// The CSV formula policy of this run.
+pub(crate) fn csv_formulas() -> crm_excel::CsvFormulas {
+    CSV_FORMULAS.get().copied().unwrap_or_default()
+}
+
+/// Writes a table as CSV with this run's formula policy.
+pub(crate) fn write_csv<W: std::io::Write>(
+    table: &crm_excel::Table,
+    wtr: W,
+) -> crm_excel::Result<()> {
+    crm_excel::write_csv_with(table, wtr, csv_formulas())
+}

@@ -375,6 +375,10 @@ fn rejects_path(out: &Path) -> PathBuf {
 const HEADER: &str = "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_score,segment,first_purchase,last_purchase\n";
 
 fn write_csv_field(out: &mut Vec<u8>, s: &str) {
+    let s: &str = &match crate::cmd::csv_formulas() {
+        crm_excel::CsvFormulas::Raw => std::borrow::Cow::Borrowed(s),
+        _ => crm_core::neutralize_formula(s),
+    };
     if s.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
         out.push(b'"');
         out.extend_from_slice(s.replace('"', "\"\"").as_bytes());

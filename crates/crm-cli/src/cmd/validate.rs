@@ -3,8 +3,9 @@
 use std::fs::File;
 use std::io::BufWriter;
 
+use crate::cmd::write_csv;
 use anyhow::{Context, bail};
-use crm_excel::{Aliases, Cell, ReaderBuilder, Table, TableStyle, XlsxWriter, write_csv};
+use crm_excel::{Aliases, Cell, ReaderBuilder, Table, TableStyle, XlsxWriter};
 use crm_idvalidate::{BirthplaceMatcher, Record, RecordValidator, Status};
 
 use crate::args::{FailOn, ValidateArgs};
