@@ -3,8 +3,9 @@
 # (LogisticRegression, RandomForestClassifier) and XGBoost: test ROC-AUC, fit time, and the
 # time to score 1,000,000 leads.
 #
-# Data: ../shared/data/bank-marketing/bank-full.csv (45,211 rows; `duration` dropped) and the
-# split crates/crm-leadscore/tests/data/bank_split.csv (stratified 75/25, random_state 42:
+# Data: crates/crm-leadscore/tests/data/bank-marketing/bank-full.csv (UCI Bank Marketing, CC BY
+# 4.0, see the SOURCE.md beside it; 45,211 rows; `duration` dropped) and the split
+# crates/crm-leadscore/tests/data/bank_split.csv (stratified 75/25, random_state 42:
 # 33,908 train, 11,303 test rows). Both sides one-hot the 9 categoricals and standard-scale the
 # 6 numerics, fitted on train. Each side runs as its own process per model, loads and
 # preprocesses the data (not timed), times only the fit, computes the test ROC-AUC, then times
@@ -57,7 +58,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
 LEADS_COMPARE="$TARGET_DIR/release/leads-compare"
 # Paths as given to both sides, relative to the workspace root (the sides run from there).
-BANK="${BANK:-../shared/data/bank-marketing/bank-full.csv}"
+DEFAULT_BANK="crates/crm-leadscore/tests/data/bank-marketing/bank-full.csv"
+BANK="${BANK:-$DEFAULT_BANK}"
 SPLIT="crates/crm-leadscore/tests/data/bank_split.csv"
 REFERENCE="$ROOT/crates/crm-leadscore/tests/data/reference.json"
 TARGET_SCORE_SECS_1M=2
@@ -95,7 +97,7 @@ COMMAND=""
 [[ "$SCORE_ROWS" != 1000000 ]] && COMMAND+="SCORE_ROWS=$SCORE_ROWS "
 [[ "$MODELS" != "logistic forest boosted" ]] && COMMAND+="MODELS=\"$MODELS\" "
 [[ "$SKIP_RUST" == 1 ]] && COMMAND+="SKIP_RUST=1 "
-[[ "$BANK" != ../shared/data/bank-marketing/bank-full.csv ]] && COMMAND+="BANK=$BANK "
+[[ "$BANK" != "$DEFAULT_BANK" ]] && COMMAND+="BANK=$BANK "
 COMMAND+="bash benches/compare/leadscore.sh"
 ((${#ARGS[@]})) && COMMAND+=" ${ARGS[*]}"
 

@@ -1,6 +1,6 @@
-//! crm-leadscore on UCI Bank Marketing (`../shared/data/bank-marketing/bank-full.csv`,
-//! without `duration`), with scikit-learn's stratified 75/25 split
-//! (`data/bank_split.csv`): ROC-AUC against scikit-learn / XGBoost (`data/reference.json`).
+//! crm-leadscore on UCI Bank Marketing (`data/bank-marketing/bank-full.csv`, without
+//! `duration`), with scikit-learn's stratified 75/25 split (`data/bank_split.csv`): ROC-AUC
+//! against scikit-learn / XGBoost (`data/reference.json`).
 
 use crm_leadscore::{
     BoostParams, Encoder, FeatureSpec, ForestParams, Frame, Model, ModelSpec, roc_auc,
@@ -8,8 +8,7 @@ use crm_leadscore::{
 use serde_json::Value;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
-const BANK: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/bank-marketing/bank-full.csv");
+const BANK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bank-marketing/bank-full.csv");
 
 struct Bank {
     x_train: crm_leadscore::Design,
@@ -22,7 +21,7 @@ fn bank() -> Bank {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_path(BANK)
-        .expect("../shared/data/bank-marketing/bank-full.csv");
+        .expect("tests/data/bank-marketing/bank-full.csv");
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
     let rows: Vec<Vec<String>> =
         rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
