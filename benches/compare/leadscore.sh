@@ -21,9 +21,10 @@
 #                    depth 5, lr 0.05, subsample 0.8, colsample 0.8, hist)
 #
 # Targets (PASS/MISS), from the issue, against the peers measured in the same run:
-#   logistic  |AUC - sklearn's| <= 0.005   fit <= sklearn's fit
-#   forest    |AUC - sklearn's| <= 0.01    fit <= sklearn's fit
-#   boosted   |AUC - XGBoost's| <= 0.005   fit <= 1.5 x XGBoost's fit
+#   logistic  AUC >= sklearn's - 0.005   fit <= sklearn's fit
+#   forest    AUC >= sklearn's - 0.01    fit <= sklearn's fit
+#   boosted   AUC >= XGBoost's - 0.005   fit <= 1.5 x XGBoost's fit
+# (one-sided, as in crates/crm-leadscore/tests/bank.rs: a higher AUC than the peer's passes)
 #   every model: scoring 1,000,000 leads <= 2 s
 # (The issue measured the peers at AUC 0.7728 / 0.7925 / 0.8066 in 0.35 / 5.4 / 0.66 s; the
 # table shows the peers as measured now, and the verdicts use those.)
@@ -223,8 +224,9 @@ for m in "${MODEL_LIST[@]}"; do
     R_FIT="$FIT" R_AUC="$AUC" R_SCORE="$SCORE"
     TABLE+=("| $m | crm-leadscore | $(fmt_s "$R_FIT") | $(fmt_auc "$R_AUC")$AUC_NOTE | $(fmt_s "$R_SCORE") |")
 
-    gap="$(absdiff "$R_AUC" "$P_AUC" 10)"
-    VERDICTS+=("- $m AUC $(fmt_auc "$R_AUC") vs $(fmt_auc "$P_AUC"): gap $(fmt_auc "$gap") (target <= ${AUC_TOL[$m]}): **$(passmiss "$gap <= ${AUC_TOL[$m]}")**")
+    # How far ours is below the peer (negative when ours is higher); only a shortfall counts.
+    short="$(awk -v r="$R_AUC" -v p="$P_AUC" 'BEGIN { printf "%.10f", p - r }')"
+    VERDICTS+=("- $m AUC $(fmt_auc "$R_AUC") vs $(fmt_auc "$P_AUC"): ours minus peer's $(awk -v r="$R_AUC" -v p="$P_AUC" 'BEGIN { printf "%+.4f", r - p }') (target >= -${AUC_TOL[$m]}): **$(passmiss "$short <= ${AUC_TOL[$m]}")**")
     limit="$(awk -v p="$P_FIT" -v f="${FIT_FACTOR[$m]}" 'BEGIN { printf "%.6f", p * f }')"
     what="sklearn's"
     [[ "$m" == boosted ]] && what="1.5 x XGBoost's"
