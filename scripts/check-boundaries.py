@@ -1,5 +1,7 @@
 #!/usr/bin/env python3
-"""Fails when a crm-* library depends on another crm-* library (STYLE.md section 2).
+"""Fails when a crm-* library depends on another crm-* library.
+
+CONTRIBUTING.md, "Crate boundaries", gives the rule.
 
 Only crm-cli, the benches and the fuzz package may compose the libraries.
 """
