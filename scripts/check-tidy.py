@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Every Rust source file starts with a `//!` line saying what it is for (STYLE.md section 5)."""
+"""Every Rust source file starts with a `//!` line saying what it is for (CONTRIBUTING.md, Docs)."""
 import pathlib
 import subprocess
 import sys

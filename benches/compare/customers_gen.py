@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Writes a seeded customer file for timing `crm id validate` (standard library only).
 
-    customers_gen.py ROWS OUT.csv --wilayah ../shared/data/wilayah [--seed 42]
+    customers_gen.py ROWS OUT.csv [--wilayah DIR] [--seed 42]
+
+DIR holds districts.csv and regencies.csv; the default is the copy crm-idvalidate embeds,
+crates/crm-idvalidate/data (see the SOURCE.md there).
 
 Columns: Nama, NIK, No KK, Tempat Lahir, Tgl Lahir (DD/MM/YYYY), Jenis Kelamin (L/P).
 NIKs and KKs carry real Kemendagri 2025 district codes; the recorded birth date and gender
@@ -12,7 +15,11 @@ letter), 2% a place that is in no table. The same arguments give the same bytes.
 
 import argparse
 import csv
+import os
 import random
+
+WILAYAH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "crates",
+                       "crm-idvalidate", "data")
 
 FIRST = ["Agus", "Andi", "Budi", "Dewi", "Eko", "Fitri", "Hendra", "Indah", "Joko", "Kartika",
          "Lestari", "Made", "Nur", "Putri", "Rina", "Siti", "Teguh", "Wahyu", "Yanti", "Zainal"]
@@ -35,7 +42,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("rows", type=int)
     ap.add_argument("out")
-    ap.add_argument("--wilayah", required=True)
+    ap.add_argument("--wilayah", default=WILAYAH)
     ap.add_argument("--seed", type=int, default=42)
     a = ap.parse_args()
     rng = random.Random(a.seed)

@@ -3,8 +3,9 @@
 # (LogisticRegression, RandomForestClassifier) and XGBoost: test ROC-AUC, fit time, and the
 # time to score 1,000,000 leads.
 #
-# Data: ../shared/data/bank-marketing/bank-full.csv (45,211 rows; `duration` dropped) and the
-# split crates/crm-leadscore/tests/data/bank_split.csv (stratified 75/25, random_state 42:
+# Data: crates/crm-leadscore/tests/data/bank-marketing/bank-full.csv (UCI Bank Marketing, CC BY
+# 4.0, see the SOURCE.md beside it; 45,211 rows; `duration` dropped) and the split
+# crates/crm-leadscore/tests/data/bank_split.csv (stratified 75/25, random_state 42:
 # 33,908 train, 11,303 test rows). Both sides one-hot the 9 categoricals and standard-scale the
 # 6 numerics, fitted on train. Each side runs as its own process per model, loads and
 # preprocesses the data (not timed), times only the fit, computes the test ROC-AUC, then times
@@ -20,9 +21,10 @@
 #                    depth 5, lr 0.05, subsample 0.8, colsample 0.8, hist)
 #
 # Targets (PASS/MISS), from the issue, against the peers measured in the same run:
-#   logistic  |AUC - sklearn's| <= 0.005   fit <= sklearn's fit
-#   forest    |AUC - sklearn's| <= 0.01    fit <= sklearn's fit
-#   boosted   |AUC - XGBoost's| <= 0.005   fit <= 1.5 x XGBoost's fit
+#   logistic  AUC >= sklearn's - 0.005   fit <= sklearn's fit
+#   forest    AUC >= sklearn's - 0.01    fit <= sklearn's fit
+#   boosted   AUC >= XGBoost's - 0.005   fit <= 1.5 x XGBoost's fit
+# (one-sided, as in crates/crm-leadscore/tests/bank.rs: a higher AUC than the peer's passes)
 #   every model: scoring 1,000,000 leads <= 2 s
 # (The issue measured the peers at AUC 0.7728 / 0.7925 / 0.8066 in 0.35 / 5.4 / 0.66 s; the
 # table shows the peers as measured now, and the verdicts use those.)
@@ -57,7 +59,8 @@ TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 [[ "$TARGET_DIR" = /* ]] || TARGET_DIR="$ROOT/$TARGET_DIR"
 LEADS_COMPARE="$TARGET_DIR/release/leads-compare"
 # Paths as given to both sides, relative to the workspace root (the sides run from there).
-BANK="${BANK:-../shared/data/bank-marketing/bank-full.csv}"
+DEFAULT_BANK="crates/crm-leadscore/tests/data/bank-marketing/bank-full.csv"
+BANK="${BANK:-$DEFAULT_BANK}"
 SPLIT="crates/crm-leadscore/tests/data/bank_split.csv"
 REFERENCE="$ROOT/crates/crm-leadscore/tests/data/reference.json"
 TARGET_SCORE_SECS_1M=2
@@ -95,7 +98,7 @@ COMMAND=""
 [[ "$SCORE_ROWS" != 1000000 ]] && COMMAND+="SCORE_ROWS=$SCORE_ROWS "
 [[ "$MODELS" != "logistic forest boosted" ]] && COMMAND+="MODELS=\"$MODELS\" "
 [[ "$SKIP_RUST" == 1 ]] && COMMAND+="SKIP_RUST=1 "
-[[ "$BANK" != ../shared/data/bank-marketing/bank-full.csv ]] && COMMAND+="BANK=$BANK "
+[[ "$BANK" != "$DEFAULT_BANK" ]] && COMMAND+="BANK=$BANK "
 COMMAND+="bash benches/compare/leadscore.sh"
 ((${#ARGS[@]})) && COMMAND+=" ${ARGS[*]}"
 
@@ -221,8 +224,9 @@ for m in "${MODEL_LIST[@]}"; do
     R_FIT="$FIT" R_AUC="$AUC" R_SCORE="$SCORE"
     TABLE+=("| $m | crm-leadscore | $(fmt_s "$R_FIT") | $(fmt_auc "$R_AUC")$AUC_NOTE | $(fmt_s "$R_SCORE") |")
 
-    gap="$(absdiff "$R_AUC" "$P_AUC" 10)"
-    VERDICTS+=("- $m AUC $(fmt_auc "$R_AUC") vs $(fmt_auc "$P_AUC"): gap $(fmt_auc "$gap") (target <= ${AUC_TOL[$m]}): **$(passmiss "$gap <= ${AUC_TOL[$m]}")**")
+    # How far ours is below the peer (negative when ours is higher); only a shortfall counts.
+    short="$(awk -v r="$R_AUC" -v p="$P_AUC" 'BEGIN { printf "%.10f", p - r }')"
+    VERDICTS+=("- $m AUC $(fmt_auc "$R_AUC") vs $(fmt_auc "$P_AUC"): ours minus peer's $(awk -v r="$R_AUC" -v p="$P_AUC" 'BEGIN { printf "%+.4f", r - p }') (target >= -${AUC_TOL[$m]}): **$(passmiss "$short <= ${AUC_TOL[$m]}")**")
     limit="$(awk -v p="$P_FIT" -v f="${FIT_FACTOR[$m]}" 'BEGIN { printf "%.6f", p * f }')"
     what="sklearn's"
     [[ "$m" == boosted ]] && what="1.5 x XGBoost's"

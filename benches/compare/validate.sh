@@ -26,7 +26,8 @@ CRM="$TARGET_DIR/release/crm"
 ROWS="${ROWS:-300000}"
 SEED="${SEED:-42}"
 REPEAT="${REPEAT:-5}"
-WILAYAH="${WILAYAH:-$ROOT/../shared/data/wilayah}"
+# The region tables crm-idvalidate embeds (crates/crm-idvalidate/data/SOURCE.md).
+WILAYAH="${WILAYAH:-$ROOT/crates/crm-idvalidate/data}"
 IN="$DATA/customers_$ROWS.csv"
 
 log() { printf '[validate.sh] %s\n' "$*" >&2; }

@@ -1,7 +1,8 @@
 //! The 95 NIK/KK cases collected from other libraries' test suites and READMEs
-//! (`data/peer_vectors.csv`, from ../shared/data/idvalidate), with the verdict the research
-//! recommends for each. Where this crate decides otherwise, the row is listed in
-//! `DIVERGENCES` with the reason.
+//! (`data/peer_vectors.csv`, gathered while this crate was researched; each row's `source`
+//! and `source_path` say which library, commit and file, or which observed run, it came
+//! from), with the verdict the research recommends for each. Where this crate decides
+//! otherwise, the row is listed in `DIVERGENCES` with the reason.
 
 use std::collections::BTreeSet;
 

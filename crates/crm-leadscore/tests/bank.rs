@@ -1,15 +1,24 @@
-//! crm-leadscore on UCI Bank Marketing (`../shared/data/bank-marketing/bank-full.csv`,
-//! without `duration`), with scikit-learn's stratified 75/25 split
-//! (`data/bank_split.csv`): ROC-AUC against scikit-learn / XGBoost (`data/reference.json`).
+//! crm-leadscore on UCI Bank Marketing (`data/bank-marketing/bank-full.csv`, without
+//! `duration`), with scikit-learn's stratified 75/25 split (`data/bank_split.csv`): ROC-AUC
+//! against scikit-learn / XGBoost (`data/reference.json`).
+//!
+//! The checks are one-sided: our AUC may be higher than the peer's by any amount, and lower
+//! by at most the tolerance. A random forest's or boosted model's AUC depends on its seed, so
+//! the tree models are checked at three seeds (the peers' AUCs are from `random_state=42`);
+//! the split is always the reference split, so the peers' figures apply to every seed.
+//! Logistic regression has no seed and solves the same convex problem as scikit-learn, so its
+//! AUC must equal scikit-learn's to within the tolerance on both sides.
 
-use crm_leadscore::{
-    BoostParams, Encoder, FeatureSpec, ForestParams, Frame, Model, ModelSpec, roc_auc,
-};
+use std::sync::OnceLock;
+
+use crm_leadscore::{Encoder, FeatureSpec, Frame, Model, ModelSpec, roc_auc};
 use serde_json::Value;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
-const BANK: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/bank-marketing/bank-full.csv");
+const BANK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bank-marketing/bank-full.csv");
+
+/// The tree models' seeds: the default (42) and two more.
+const SEEDS: [u64; 3] = [42, 1, 2];
 
 struct Bank {
     x_train: crm_leadscore::Design,
@@ -18,11 +27,17 @@ struct Bank {
     y_test: Vec<bool>,
 }
 
-fn bank() -> Bank {
+/// The encoded data, built once and shared by the tests.
+fn bank() -> &'static Bank {
+    static BANK_DATA: OnceLock<Bank> = OnceLock::new();
+    BANK_DATA.get_or_init(load)
+}
+
+fn load() -> Bank {
     let mut rdr = csv::ReaderBuilder::new()
         .delimiter(b';')
         .from_path(BANK)
-        .expect("../shared/data/bank-marketing/bank-full.csv");
+        .expect("tests/data/bank-marketing/bank-full.csv");
     let headers: Vec<String> = rdr.headers().unwrap().iter().map(str::to_string).collect();
     let rows: Vec<Vec<String>> =
         rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
@@ -68,26 +83,39 @@ fn auc_of(spec: &ModelSpec, b: &Bank) -> f64 {
     roc_auc(&b.y_test, &m.predict(&b.x_test)).unwrap()
 }
 
+/// Fits the default `family` model at every seed in [`SEEDS`] and checks each AUC is at
+/// least the peer's less `tol`; the message lists every seed's AUC.
+#[track_caller]
+fn check_seeds(family: &str, peer: &str, tol: f64) {
+    let b = bank();
+    let want = reference_auc(family);
+    let got: Vec<(u64, f64)> = SEEDS
+        .iter()
+        .map(|&seed| (seed, auc_of(&ModelSpec::default_for(family, seed).unwrap(), b)))
+        .collect();
+    for &(seed, auc) in &got {
+        eprintln!("{family} seed {seed}: AUC {auc:.6} ({peer} {want:.6}, floor {:.6})", want - tol);
+    }
+    assert!(
+        got.iter().all(|&(_, auc)| auc >= want - tol),
+        "{family} AUC more than {tol} below {peer}'s {want}: {got:?}"
+    );
+}
+
 #[test]
 fn logistic_within_0_005_of_sklearn() {
-    let b = bank();
-    let got = auc_of(&ModelSpec::Logistic { c: 1.0 }, &b);
+    let got = auc_of(&ModelSpec::Logistic { c: 1.0 }, bank());
     let want = reference_auc("logistic");
+    eprintln!("logistic: AUC {got:.6} (scikit-learn {want:.6})");
     assert!((got - want).abs() <= 0.005, "logistic AUC {got} vs scikit-learn {want}");
 }
 
 #[test]
-fn forest_within_0_01_of_sklearn() {
-    let b = bank();
-    let got = auc_of(&ModelSpec::Forest(ForestParams::default()), &b);
-    let want = reference_auc("forest");
-    assert!((got - want).abs() <= 0.01, "forest AUC {got} vs scikit-learn {want}");
+fn forest_at_most_0_01_below_sklearn_at_three_seeds() {
+    check_seeds("forest", "scikit-learn", 0.01);
 }
 
 #[test]
-fn boosted_within_0_005_of_xgboost() {
-    let b = bank();
-    let got = auc_of(&ModelSpec::Boosted(BoostParams::default()), &b);
-    let want = reference_auc("boosted");
-    assert!((got - want).abs() <= 0.005, "boosted AUC {got} vs XGBoost {want}");
+fn boosted_at_most_0_005_below_xgboost_at_three_seeds() {
+    check_seeds("boosted", "XGBoost", 0.005);
 }

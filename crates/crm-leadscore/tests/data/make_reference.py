@@ -1,14 +1,14 @@
 #!/usr/bin/env python3
 """Regenerate the crm-leadscore reference data in this folder from UCI Bank Marketing.
 
-Usage (from the workspace root /work/main, with shared/ beside it):
+Usage (from the workspace root):
 
     python3 -m venv /tmp/lsref
     /tmp/lsref/bin/pip install -r crates/crm-leadscore/tests/data/requirements-reference.txt
     /tmp/lsref/bin/python crates/crm-leadscore/tests/data/make_reference.py
 
-Options: --bank PATH (default ../shared/data/bank-marketing/bank-full.csv, relative to the
-workspace root), --out DIR (default: this folder).
+Options: --bank PATH (default: bank-marketing/bank-full.csv in this folder, the copy of the UCI
+file committed with the tests), --out DIR (default: this folder).
 
 Writes (see SOURCE.md for every convention):
   bank_split.csv   header `split`, then one line per row of bank-full.csv in file order:
@@ -62,8 +62,9 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.abspath(os.path.join(HERE, "..", "..", "..", ".."))
-DEFAULT_BANK = os.path.join(ROOT, "..", "shared", "data", "bank-marketing", "bank-full.csv")
+DEFAULT_BANK = os.path.join(HERE, "bank-marketing", "bank-full.csv")
+DEFAULT_BANK_LABEL = ("crates/crm-leadscore/tests/data/bank-marketing/bank-full.csv"
+                      " (relative to the workspace root)")
 
 # Column roles. `duration` is dropped (known only after the call: it leaks the outcome).
 CATEGORICAL = ["job", "marital", "education", "default", "housing", "loan", "contact", "month",
@@ -444,7 +445,9 @@ def main():
         "xgboost": xgboost.__version__,
     }
     data = {
-        "file": "../shared/data/bank-marketing/bank-full.csv (relative to the workspace root)",
+        # A label, not the path given: reference.json must not name a place on one machine.
+        "file": (DEFAULT_BANK_LABEL if bank == os.path.abspath(DEFAULT_BANK)
+                 else os.path.basename(bank) + " (given with --bank)"),
         "sha256": sha256(bank),
         "rows": int(len(y)),
         "positives": int(y.sum()),
