@@ -59,7 +59,7 @@
 //! rand_chacha (seeded, reproducible streams per restart), serde/serde_json (models).
 //! linfa-clustering itself is not used: 0.8 has no Hamerly, an absolute tolerance without
 //! the labels-unchanged stop, a slower k-means++, and reports cluster counts of the last
-//! restart rather than the best (see `shared/research/rfm-kmeans.md`).
+//! restart rather than the best.
 
 mod choose;
 mod error;
