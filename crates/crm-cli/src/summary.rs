@@ -17,23 +17,7 @@ pub(crate) fn thousands(n: u64) -> String {
 /// `tidak`, `1,5`), else masked like personal data, since a misplaced column could hold some.
 pub(crate) fn excerpt(value: &str) -> String {
     let value = value.trim();
-    if value.chars().count() <= 6 { value.to_string() } else { mask(value) }
-}
-
-/// Masks personal data for reports: `081234567890` → `0812****7890`, short values keep only
-/// their last two characters.
-pub(crate) fn mask(value: &str) -> String {
-    let chars: Vec<char> = value.chars().collect();
-    let n = chars.len();
-    if n >= 10 {
-        let head: String = chars[..4].iter().collect();
-        let tail: String = chars[n - 4..].iter().collect();
-        format!("{head}{}{tail}", "*".repeat(n - 8))
-    } else if n > 2 {
-        format!("{}{}", "*".repeat(n - 2), chars[n - 2..].iter().collect::<String>())
-    } else {
-        "*".repeat(n)
-    }
+    if value.chars().count() <= 6 { value.to_string() } else { crm_core::mask(value) }
 }
 
 #[cfg(test)]
@@ -46,13 +30,5 @@ mod tests {
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_000), "1,000");
         assert_eq!(thousands(6_000_000), "6,000,000");
-    }
-
-    #[test]
-    fn masking_keeps_only_the_ends() {
-        assert_eq!(mask("081234567890"), "0812****7890");
-        assert_eq!(mask("3201014101900001"), "3201********0001");
-        assert_eq!(mask("budi"), "**di");
-        assert_eq!(mask("ab"), "**");
     }
 }

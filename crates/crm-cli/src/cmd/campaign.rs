@@ -220,14 +220,6 @@ pub(crate) fn audience(args: &AudienceArgs) -> anyhow::Result<AudienceOutcome> {
     })
 }
 
-fn truthy(v: &str) -> Option<bool> {
-    match v.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "ya" | "hadir" | "booking" => Some(true),
-        "0" | "false" | "no" | "n" | "tidak" | "" => Some(false),
-        _ => None,
-    }
-}
-
 pub(crate) fn backtest_cmd(args: &BacktestArgs) -> anyhow::Result<crm_rfm::Backtest> {
     let kind = out_kind(&args.out)?;
     let (sh, srows) = read_text_table(&args.input)?;
@@ -241,26 +233,43 @@ pub(crate) fn backtest_cmd(args: &BacktestArgs) -> anyhow::Result<crm_rfm::Backt
         .map(|c| column(&oh, c, &args.outcome_file, "--outcome-col"))
         .transpose()?;
     let mut outcome: HashMap<String, bool> = HashMap::new();
+    // Rows that say nothing: no customer id, or no outcome value (counted and reported).
+    let (mut blank_ids, mut blank_outcomes) = (0u64, 0u64);
     for (number, r) in &orows {
         let id = r.get(oc).map(|s| s.trim().to_string()).unwrap_or_default();
         if id.is_empty() {
+            blank_ids += 1;
             continue;
         }
         let positive = match ov {
             None => true,
             Some(c) => {
                 let v = r.get(c).map_or("", String::as_str);
-                truthy(v).with_context(|| {
-                    format!(
-                        "{}: row {number}: outcome {:?} is not 1/0, true/false, yes/no or ya/tidak",
-                        args.outcome_file.display(),
-                        crate::summary::excerpt(v)
-                    )
-                })?
+                if crm_core::is_missing(v) {
+                    // No answer recorded: not evidence of a positive outcome.
+                    blank_outcomes += 1;
+                    false
+                } else {
+                    crm_core::parse_bool(v).with_context(|| {
+                        format!(
+                            "{}: row {number}: outcome {:?} is not a yes/no value (1/0, true/false, yes/no, ya/tidak, hadir/tidak hadir)",
+                            args.outcome_file.display(),
+                            crate::summary::excerpt(v)
+                        )
+                    })?
+                }
             }
         };
         let e = outcome.entry(id).or_insert(false);
         *e |= positive;
+    }
+    if blank_ids + blank_outcomes > 0 {
+        eprintln!(
+            "{}: {} rows without a customer id skipped; {} rows without an outcome value read as no outcome",
+            args.outcome_file.display(),
+            thousands(blank_ids),
+            thousands(blank_outcomes)
+        );
     }
     let mut seen = HashSet::new();
     let mut pairs: Vec<(&str, bool)> = Vec::with_capacity(srows.len());

@@ -13,7 +13,8 @@ use crm_excel::{
 };
 
 use crate::args::{KeepArg, MergeArgs, PasswordArgs, SplitArgs};
-use crate::summary::{mask, thousands};
+use crate::summary::thousands;
+use crm_core::mask;
 
 /// Rows listed one by one on stderr before "... and N more".
 const MAX_LISTED: usize = 10;

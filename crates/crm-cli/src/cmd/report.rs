@@ -4,20 +4,9 @@ use std::fmt::Write as _;
 
 use crm_idvalidate::{BatchResult, Code, Field, Status};
 
-/// Escapes text for HTML element content and attribute values.
+/// Escapes text for HTML element content and attribute values ([`crm_core::escape_html`]).
 pub(crate) fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crm_core::escape_html(text).into_owned()
 }
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:2rem;color:#222}\
@@ -491,7 +480,7 @@ mod tests {
     fn escaping_neutralises_markup() {
         assert_eq!(
             escape("<script>alert('x') & \"y\"</script>"),
-            "&lt;script&gt;alert(&#39;x&#39;) &amp; &quot;y&quot;&lt;/script&gt;"
+            "&lt;script&gt;alert(&#x27;x&#x27;) &amp; &quot;y&quot;&lt;/script&gt;"
         );
     }
 }
