@@ -134,8 +134,11 @@ fn ambiguous_head(head: &[u8]) -> bool {
 /// Removes `Rp`, `Rp.`, `IDR` (any case) and the spaces after it.
 fn strip_currency(s: &str) -> (bool, &str) {
     for prefix in ["rp.", "rp", "idr"] {
-        if s.len() >= prefix.len() && s[..prefix.len()].eq_ignore_ascii_case(prefix) {
-            return (true, s[prefix.len()..].trim_ascii_start());
+        // Compared as bytes: the text may have a multi-byte character where the prefix
+        // would end (found by fuzzing), and an ASCII match ends on a character boundary.
+        let n = prefix.len();
+        if s.as_bytes().get(..n).is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes())) {
+            return (true, s[n..].trim_ascii_start());
         }
     }
     (false, s)
