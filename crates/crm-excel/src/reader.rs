@@ -412,7 +412,20 @@ impl Workbook {
         max_unzipped: u64,
     ) -> Result<Workbook> {
         let (bytes, encrypted) = if bytes.starts_with(&CFB_MAGIC) {
-            match decrypt::encryption(&bytes) {
+            let scheme = match decrypt::open_cfb(&bytes) {
+                Ok(mut container) => decrypt::encryption_in(&mut container),
+                // Both an `.xls` and an encrypted `.xlsx` are compound files: name the one
+                // the file name says, not always `.xls`.
+                Err(e) => {
+                    let format = match format {
+                        Some(Format::Xls) => "xls",
+                        Some(Format::Xlsx | Format::Xlsb) => decrypt::ENCRYPTED_PACKAGE,
+                        _ => "OLE/CFB container (an .xls or an encrypted Office package)",
+                    };
+                    return Err(ErrorKind::Corrupt { format, reason: e.to_string() }.into());
+                }
+            };
+            match scheme {
                 Encryption::None => (bytes, false),
                 Encryption::LegacyXls => {
                     return Err(ErrorKind::UnsupportedEncryption {

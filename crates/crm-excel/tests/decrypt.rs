@@ -1,7 +1,8 @@
 //! Decryption of the encrypted fixtures in `tests/data/encrypted/` (see its SOURCE.md).
 
 use crm_excel::{
-    Cell, DecryptOptions, Encryption, ErrorKind, ReaderBuilder, decrypt, decrypt_with, encryption,
+    Cell, DecryptOptions, Encryption, ErrorKind, Format, ReaderBuilder, Workbook, decrypt,
+    decrypt_with, encryption,
 };
 
 use crate::util::{bytes, data};
@@ -144,4 +145,30 @@ fn legacy_xls_encryption_is_reported_not_misread() {
         .from_path(data("encrypted/msoffcrypto__rc4cryptoapi_password.xls"))
         .unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::UnsupportedEncryption { .. }), "{err}");
+}
+
+/// A compound file that cannot be read is named as the file name says: an `.xlsx` that is a
+/// compound file is an encrypted package, not an `.xls`.
+#[test]
+fn an_unreadable_compound_file_is_named_by_what_the_file_name_says() {
+    let mut damaged = bytes("encrypted/formula__agile.xlsx");
+    damaged.truncate(1000);
+    let name = |format| {
+        Workbook::from_bytes(damaged.clone(), format, &["password"], 1 << 30)
+            .unwrap_err()
+            .to_string()
+    };
+    let xlsx = name(Some(Format::Xlsx));
+    assert!(
+        xlsx.starts_with("not a readable encrypted Office package (OLE/CFB container) file: "),
+        "{xlsx}"
+    );
+    assert!(name(Some(Format::Xls)).starts_with("not a readable xls file: "));
+    let unnamed = name(None);
+    assert!(
+        unnamed.starts_with(
+            "not a readable OLE/CFB container (an .xls or an encrypted Office package) file: "
+        ),
+        "{unnamed}"
+    );
 }
