@@ -269,7 +269,7 @@ fn difat_trimmed_to_header(bytes: &[u8]) -> Option<Vec<u8>> {
     let extra: Vec<usize> = entries
         .into_iter()
         .skip(n_fat_sectors)
-        .filter(|&at| u32_at(bytes, at) != Some(FREE))
+        .filter(|&at| u32_at(bytes, at).is_some_and(|entry| entry != FREE))
         .collect();
     if extra.is_empty() {
         return None;
@@ -1104,6 +1104,17 @@ mod tests {
         assert!(refused.to_string().starts_with("Malformed FAT (FAT has "), "{refused}");
         assert_eq!(encryption(&locked), Encryption::Agile);
         assert_eq!(decrypt(&locked, "x").unwrap(), zip);
+    }
+
+    /// Found by `damaged_workbooks_do_not_panic`: a header cut inside its DIFAT.
+    #[test]
+    fn a_header_cut_short_in_its_difat_is_an_error_not_a_panic() {
+        let mut bytes = CFB_MAGIC.to_vec();
+        bytes.resize(328, 0x11);
+        bytes[0x1E..0x20].copy_from_slice(&[9, 0]);
+        bytes[0x2C..0x30].copy_from_slice(&0u32.to_le_bytes());
+        assert!(open_cfb(&bytes).is_err());
+        assert_eq!(encryption(&bytes), Encryption::None);
     }
 
     #[test]
