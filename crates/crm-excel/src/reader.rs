@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, mpsc};
 
 use calamine::{Reader as _, Sheets};
@@ -934,7 +935,9 @@ pub(crate) fn dedupe_names(names: Vec<String>) -> Vec<String> {
 
 /// Streaming reader of delimited text.
 struct CsvSource {
-    csv: csv::Reader<Box<dyn Read>>,
+    csv: csv::Reader<Tally<Box<dyn Read>>>,
+    /// The bytes read so far and the last of them (see [`CsvSource::next_raw_text`]).
+    tally: Rc<std::cell::Cell<(u64, u8)>>,
     record: csv::ByteRecord,
     infer: bool,
     first_row: bool,
@@ -957,15 +960,17 @@ impl CsvSource {
         // Records end at `\n` and a trailing `\r` is stripped from the last field: with the
         // CRLF terminator, csv 1.4 reports the line of the previous record
         // (https://github.com/BurntSushi/rust-csv/issues/395), and row numbers must be right.
+        let tally = Rc::new(std::cell::Cell::new((0, 0)));
         let csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(rdr);
+            .from_reader(Tally { inner: rdr, seen: Rc::clone(&tally) });
         let mut src = CsvSource {
             csv,
+            tally,
             record: csv::ByteRecord::new(),
             infer: builder.infer_types,
             first_row: true,
@@ -1031,11 +1036,23 @@ impl CsvSource {
     }
 
     /// The next record as decoded text fields, with its line number.
+    ///
+    /// The line is counted back from the end of the record, because the start csv 1.4 gives
+    /// is where it began reading: before the empty lines it skipped, so every record after
+    /// an empty line of an LF file had the number of a line above it. A record spans the
+    /// line breaks inside its quoted fields and its terminator, which only the last record
+    /// of the input can lack (when the input does not end with a line break).
     fn next_raw_text(&mut self) -> Result<Option<(u64, Vec<String>)>> {
         if !self.csv.read_byte_record(&mut self.record)? {
             return Ok(None);
         }
-        let line = self.record.position().map_or(0, |p| p.line());
+        let end = self.csv.position();
+        let inner_breaks: usize =
+            self.record.iter().map(|f| memchr::memchr_iter(b'\n', f).count()).sum();
+        let (n_read, last_read) = self.tally.get();
+        let unterminated = end.byte() == n_read && last_read != b'\n';
+        let spanned = inner_breaks as u64 + u64::from(!unterminated);
+        let line = end.line().saturating_sub(spanned).max(1);
         let strip_bom = std::mem::take(&mut self.first_row);
         let last = self.record.len().saturating_sub(1);
         let fields = self
@@ -1083,6 +1100,22 @@ impl CsvSource {
         }
         cells.resize(width, Cell::Empty);
         Some(Ok(Row { number: line, cells, stray }))
+    }
+}
+
+/// A reader that counts the bytes read through it and keeps the last one.
+struct Tally<R> {
+    inner: R,
+    seen: Rc<std::cell::Cell<(u64, u8)>>,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(&last) = buf[..n].last() {
+            self.seen.set((self.seen.get().0 + n as u64, last));
+        }
+        Ok(n)
     }
 }
 

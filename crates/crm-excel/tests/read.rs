@@ -265,3 +265,16 @@ mod deserialize {
         );
     }
 }
+
+/// csv 1.4 gives a record the line where it began reading, before the empty lines it skipped.
+#[test]
+fn csv_line_numbers_are_right_after_empty_lines() {
+    let text = "name,phone\n\nBudi,0812\n\n\n\"Siti\nAminah\",0813\nJoko,0814";
+    let mut reader = ReaderBuilder::new().from_csv_reader(std::io::Cursor::new(text)).unwrap();
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.iter().map(|r| r.number()).collect::<Vec<_>>(), [3, 6, 8]);
+    let crlf = "name,phone\r\n\r\nBudi,0812\r\n";
+    let mut reader = ReaderBuilder::new().from_csv_reader(std::io::Cursor::new(crlf)).unwrap();
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.iter().map(|r| r.number()).collect::<Vec<_>>(), [2, 3]);
+}
