@@ -29,7 +29,8 @@ pub enum Sheets {
 /// Headers are aligned by their canonical name through [`Aliases`] (so `No HP`, `NO_HP` and
 /// `Handphone` become one `phone` column), columns appear in the order they are first seen,
 /// and `source_file`, `source_sheet`, `source_row` record where each row came from.
-/// Every input row ends up in the table, among the blank rows, or in the rejects.
+/// Every input row ends up in the table, among the blank rows, in the rejects, or among the
+/// rows above a header row, which are counted ([`SourceReport::rows_above_header`]).
 ///
 /// ```no_run
 /// use crm_excel::{Merger, Passwords};
@@ -98,8 +99,10 @@ pub struct SourceReport {
     pub sheet: Option<String>,
     /// Whether the file was encrypted.
     pub encrypted: bool,
-    /// The 1-based header row.
+    /// The 1-based header row (`None` with [`HeaderRow::None`]).
     pub header_row: Option<u64>,
+    /// Rows above the header row, not read (see [`Reader::rows_above_header`]).
+    pub rows_above_header: usize,
     /// Each header as written, with the column it was mapped to.
     pub columns: Vec<(String, String)>,
     /// Data rows merged.
@@ -130,6 +133,11 @@ impl MergeReport {
     /// Total blank rows skipped.
     pub fn blank_rows(&self) -> usize {
         self.sources.iter().map(|s| s.blank_rows).sum()
+    }
+
+    /// Total rows above header rows, not read.
+    pub fn rows_above_header(&self) -> usize {
+        self.sources.iter().map(|s| s.rows_above_header).sum()
     }
 }
 
@@ -234,6 +242,7 @@ impl Merger {
                     sheet: reader.position().sheet.clone(),
                     encrypted,
                     header_row: reader.header_row(),
+                    rows_above_header: reader.rows_above_header(),
                     columns: reader.headers().iter().cloned().zip(canonical).collect(),
                     rows: 0,
                     blank_rows: 0,

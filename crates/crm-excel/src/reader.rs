@@ -77,10 +77,31 @@ pub enum HeaderRow {
     /// widest of those rows.
     /// Title rows such as `LAPORAN LEADS CABANG BEKASI` above the header are skipped.
     Auto,
-    /// This 1-based row.
+    /// This 1-based row; the rows above it are counted ([`Reader::rows_above_header`]) and
+    /// not read. An empty row there is [`ErrorKind::EmptyHeaderRow`], never the next row.
     Row(u64),
-    /// No header: columns are named `column_A`, `column_B`, ...
+    /// No header: every row is data, and columns are named by their letter, `column_a`,
+    /// `column_b`, ..., `column_z`, `column_aa`, ...
     None,
+}
+
+/// The name of a column without a header: `column_a` for column 0, `column_aa` for 26.
+/// Lower case, so the name is its own [`normalize_header`] form and stays the same through
+/// [`Aliases`](crate::Aliases) and [`Merger`](crate::Merger).
+fn unnamed_column(index: u32) -> String {
+    format!("column_{}", column_letter(index).to_ascii_lowercase())
+}
+
+/// [`ErrorKind::InvalidParameter`] for `HeaderRow::Row(0)`.
+fn check_header(header: HeaderRow) -> Result<()> {
+    if header == HeaderRow::Row(0) {
+        return Err(ErrorKind::InvalidParameter {
+            name: "header row",
+            reason: "rows are numbered from 1".into(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// How many leading rows [`HeaderRow::Auto`] examines.
@@ -657,6 +678,7 @@ enum Source {
 pub struct Reader {
     headers: Vec<String>,
     header_row: Option<u64>,
+    rows_above_header: usize,
     source: Source,
     position: Position,
 }
@@ -672,6 +694,8 @@ impl std::fmt::Debug for Reader {
 
 impl Reader {
     fn from_stream(mut stream: SheetStream, header: HeaderRow) -> Result<Reader> {
+        check_header(header)?;
+        let mut rows_above_header = 0;
         let (headers, header_row, first_col) = match header {
             HeaderRow::None => {
                 let ahead = stream.peek(HEADER_SCAN_ROWS)?;
@@ -685,11 +709,8 @@ impl Reader {
                         seen.iter().map(|c| c.1).max().unwrap_or(0),
                     ),
                 };
-                let headers = if empty {
-                    Vec::new()
-                } else {
-                    (first..=last).map(|c| format!("column_{}", column_letter(c))).collect()
-                };
+                let headers =
+                    if empty { Vec::new() } else { (first..=last).map(unnamed_column).collect() };
                 (headers, None, first)
             }
             HeaderRow::Row(n) => {
@@ -697,13 +718,17 @@ impl Reader {
                 loop {
                     let ahead = stream.peek(1)?;
                     match ahead.front() {
-                        Some((r, _)) if u64::from(*r) + 1 < n => stream.skip_ahead(1),
+                        Some((r, _)) if u64::from(*r) + 1 < n => {
+                            stream.skip_ahead(1);
+                            rows_above_header += 1;
+                        }
                         Some((r, cells)) if u64::from(*r) + 1 == n => {
                             let (headers, first) = header_names(cells);
                             stream.skip_ahead(1);
                             break (headers, Some(n), first);
                         }
-                        _ => return Err(ErrorKind::NoHeader { scanned: 0 }.into()),
+                        // A sheet stores no empty rows: row `n` is empty or past the end.
+                        _ => return Err(ErrorKind::EmptyHeaderRow { row: n }.into()),
                     }
                 }
             }
@@ -713,20 +738,22 @@ impl Reader {
                     .ok_or(ErrorKind::NoHeader { scanned: ahead.len() })?;
                 let (headers, first) = header_names(&ahead[idx].1);
                 let row = u64::from(ahead[idx].0) + 1;
-                // Rows above and including the header are not data.
+                // Rows above and including the header are not data; those above are counted.
                 stream.skip_ahead(idx + 1);
+                rows_above_header = idx;
                 (headers, Some(row), first)
             }
         };
         Ok(Reader {
             headers,
             header_row,
+            rows_above_header,
             source: Source::Sheet(Box::new(stream), first_col),
             position: Position::default(),
         })
     }
 
-    /// The column names, as written in the header (trimmed; blanks become `column_X`,
+    /// The column names, as written in the header (trimmed; blanks become `column_x`,
     /// repeats get `_2`, `_3`, ...).
     pub fn headers(&self) -> &[String] {
         &self.headers
@@ -735,6 +762,13 @@ impl Reader {
     /// The 1-based row (or line) of the header, if there is one.
     pub fn header_row(&self) -> Option<u64> {
         self.header_row
+    }
+
+    /// How many rows with values above the header row were passed over, not read as data:
+    /// title rows that [`HeaderRow::Auto`] skipped, or the rows above a [`HeaderRow::Row`].
+    /// Blank rows are not counted, for workbooks (which do not store them) and text alike.
+    pub fn rows_above_header(&self) -> usize {
+        self.rows_above_header
     }
 
     /// The file and sheet being read.
@@ -914,7 +948,7 @@ fn header_names(cells: &[(u32, Cell)]) -> (Vec<String>, u32) {
     }
     for (i, name) in names.iter_mut().enumerate() {
         if name.is_empty() {
-            *name = format!("column_{}", column_letter(first + i as u32));
+            *name = unnamed_column(first + i as u32);
         }
     }
     (dedupe_names(names), first)
@@ -976,15 +1010,15 @@ impl CsvSource {
             first_row: true,
             pending: None,
         };
+        check_header(builder.header)?;
         let mut headers = Vec::new();
         let mut header_row = None;
+        let mut rows_above_header = 0;
         match builder.header {
             HeaderRow::None => {
                 // Peek the first row to know the width.
                 if let Some(row) = src.next_row(0).transpose()? {
-                    headers = (0..row.stray.len() as u32)
-                        .map(|c| format!("column_{}", column_letter(c)))
-                        .collect();
+                    headers = (0..row.stray.len() as u32).map(unnamed_column).collect();
                     src.pending = Some(Row {
                         number: row.number,
                         cells: row.stray.into_iter().map(|(_, c)| c).collect(),
@@ -999,25 +1033,32 @@ impl CsvSource {
                 };
                 loop {
                     let Some(row) = src.next_raw_text()? else {
-                        return Err(ErrorKind::NoHeader { scanned: 0 }.into());
+                        return Err(match wanted {
+                            Some(row) => ErrorKind::EmptyHeaderRow { row },
+                            None => ErrorKind::NoHeader { scanned: 0 },
+                        }
+                        .into());
                     };
                     let (line, fields) = row;
                     let blank = fields.iter().all(|f| f.trim().is_empty());
                     let take = match wanted {
-                        Some(n) => line >= n,
+                        // The csv parser skips empty lines: a record past line `n` means
+                        // line `n` was empty, and the next record is not the header.
+                        Some(n) if line > n || (line == n && blank) => {
+                            return Err(ErrorKind::EmptyHeaderRow { row: n }.into());
+                        }
+                        Some(n) => line == n,
                         None => !blank,
                     };
-                    if take {
+                    if !take {
+                        rows_above_header += usize::from(!blank);
+                    } else {
                         let names: Vec<String> = fields
                             .iter()
                             .enumerate()
                             .map(|(i, f)| {
                                 let t = f.trim();
-                                if t.is_empty() {
-                                    format!("column_{}", column_letter(i as u32))
-                                } else {
-                                    t.to_owned()
-                                }
+                                if t.is_empty() { unnamed_column(i as u32) } else { t.to_owned() }
                             })
                             .collect();
                         headers = dedupe_names(names);
@@ -1030,6 +1071,7 @@ impl CsvSource {
         Ok(Reader {
             headers,
             header_row,
+            rows_above_header,
             source: Source::Csv(Box::new(src)),
             position: Position::default(),
         })
@@ -1213,14 +1255,14 @@ mod tests {
     fn blank_and_duplicate_headers_get_names() {
         let g = grid(&[&["name", "", "name"], &["x", "y", "z"]]);
         let r = Reader::from_stream(g, HeaderRow::Auto).unwrap();
-        assert_eq!(r.headers(), ["name", "column_B", "name_2"]);
+        assert_eq!(r.headers(), ["name", "column_b", "name_2"]);
     }
 
     #[test]
     fn no_header_names_columns_by_letter() {
         let g = grid(&[&["1", "2"]]);
         let r = Reader::from_stream(g, HeaderRow::None).unwrap();
-        assert_eq!(r.headers(), ["column_A", "column_B"]);
+        assert_eq!(r.headers(), ["column_a", "column_b"]);
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Merging the branch fixtures: alignment, provenance, rejects, accounting.
 
-use crm_excel::{Aliases, Cell, Dedup, Keep, Merger, SOURCE_COLUMNS, Sheets, collect_inputs};
+use crm_excel::{
+    Aliases, Cell, Dedup, HeaderRow, Keep, Merger, SOURCE_COLUMNS, Sheets, collect_inputs,
+};
 
 use crate::util::data;
 
@@ -131,4 +133,33 @@ fn folders_expand_to_their_readable_files() {
             "two-sheets.xlsx"
         ]
     );
+}
+
+/// The three rows above the header that automatic detection picks are in the report.
+// See: issue 13 ("every input row accounted for, and no silent guesses").
+#[test]
+fn r13_rows_above_the_header_are_reported() {
+    let merged = Merger::new().merge(&[data("calamine/biff5_write.xls")]).unwrap();
+    let source = &merged.report.sources[0];
+    assert_eq!((source.header_row, source.rows_above_header, source.rows), (Some(4), 3, 0));
+    assert_eq!(merged.report.rows_above_header(), 3);
+
+    let merged = Merger::new()
+        .header_row(HeaderRow::None)
+        .merge(&[data("calamine/biff5_write.xls")])
+        .unwrap();
+    assert_eq!(
+        merged.table.columns(),
+        [
+            "column_a",
+            "column_b",
+            "column_c",
+            "column_d",
+            "source_file",
+            "source_sheet",
+            "source_row"
+        ]
+    );
+    assert_eq!(merged.table.len(), 4);
+    assert_eq!(merged.report.sources[0].rows_above_header, 0);
 }
