@@ -87,15 +87,141 @@ fn merge_summary_sheet_accounts_for_every_row() {
         s(&out),
     ]);
     assert!(res.status.success(), "{}", stderr(&res));
-    let mut book = Workbook::open(&out, &Passwords::new()).unwrap();
-    let mut summary = book.sheet(&SheetSelector::Name("Summary".into()), HeaderRow::Auto).unwrap();
-    let rows = summary.read_all().unwrap();
-    let total = rows.last().unwrap().cells();
-    assert_eq!(total[0], Cell::from("TOTAL"));
-    // rows_read = blank + rejected + filtered + duplicates + kept
-    let n = |i: usize| total[i].as_f64().unwrap();
-    assert_eq!(n(4), n(5) + n(6) + n(7) + n(8) + n(9));
-    assert_eq!((n(4), n(6), n(9)), (5.0, 1.0, 4.0));
+    let summary = Summary::read(&out);
+    assert_eq!(summary.rows.last().unwrap()[0], Cell::from("TOTAL"));
+    let n = |column: &str| summary.total(column);
+    assert_eq!(
+        n("rows_read"),
+        n("blank_rows")
+            + n("rejected_rows")
+            + n("filtered_out")
+            + n("duplicates_removed")
+            + n("rows_kept")
+    );
+    assert_eq!((n("rows_read"), n("rejected_rows"), n("rows_kept")), (5, 1, 4));
+    // The title row above the header (the blank row is not a row: xlsx does not store it).
+    assert_eq!(n("rows_above_header"), 1);
+}
+
+/// The Summary sheet of a merged workbook: its rows, looked up by column name.
+struct Summary {
+    columns: Vec<String>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl Summary {
+    #[track_caller]
+    fn read(path: &Path) -> Summary {
+        let mut book = Workbook::open(path, &Passwords::new()).unwrap();
+        let mut sheet =
+            book.sheet(&SheetSelector::Name("Summary".into()), HeaderRow::Auto).unwrap();
+        let columns = sheet.headers().to_vec();
+        let rows = sheet.read_all().unwrap().into_iter().map(|r| r.into_cells()).collect();
+        Summary { columns, rows }
+    }
+
+    #[track_caller]
+    fn get(&self, row: usize, column: &str) -> &Cell {
+        let i = self.columns.iter().position(|c| c == column).expect(column);
+        &self.rows[row][i]
+    }
+
+    /// A count of the TOTAL row.
+    #[track_caller]
+    fn total(&self, column: &str) -> i64 {
+        let cell = self.get(self.rows.len() - 1, column);
+        cell.as_f64().unwrap_or_else(|| panic!("{column}: {cell:?}")) as i64
+    }
+}
+
+/// calamine's `biff5_write.xls` has no header row: the detected header is its last row, and
+/// the three rows above it are reported on stderr and in the Summary sheet.
+// See: issue 13 ("every input row accounted for, and no silent guesses").
+#[test]
+fn r13_merge_reports_the_rows_above_the_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.xlsx");
+    let res = crm(&["excel", "merge", s(&fixture("calamine/biff5_write.xls")), "--out", s(&out)]);
+    let err = stderr(&res);
+    assert!(res.status.success(), "{err}");
+    assert!(
+        err.contains("biff5_write.xls [SheetJS]: 0 rows; 3 rows above the header (row 4) not read"),
+        "{err}"
+    );
+    assert!(err.contains("rows above header rows, not read: 3 (give the header row"), "{err}");
+    let summary = Summary::read(&out);
+    assert_eq!(summary.get(0, "rows_above_header"), &Cell::Int(3));
+    assert_eq!(summary.get(0, "header_row"), &Cell::Int(4));
+    assert_eq!(summary.total("rows_above_header"), 3);
+}
+
+#[test]
+fn merge_header_row_and_no_header_say_where_the_header_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("merged.csv");
+    let xls = fixture("calamine/biff5_write.xls");
+    let res = crm(&["excel", "merge", s(&xls), "--no-header", "--out", s(&out)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next(),
+        Some("column_a,column_b,column_c,column_d,source_file,source_sheet,source_row")
+    );
+    assert_eq!(lines.next(), Some("1,2,3,,biff5_write.xls,SheetJS,1"));
+    assert_eq!(lines.count(), 3);
+
+    let res = crm(&["excel", "merge", s(&xls), "--header-row", "2", "--out", s(&out)]);
+    let err = stderr(&res);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains(": 2 rows; 1 rows above the header (row 2) not read"), "{err}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.starts_with("true,false,column_c,sheetjs,source_file"), "{text}");
+
+    for bad in [vec!["--header-row", "0"], vec!["--header-row", "2", "--no-header"]] {
+        let mut args = vec!["excel", "merge", s(&xls), "--out", s(&out)];
+        args.extend(bad);
+        let res = crm(&args);
+        assert_eq!(res.status.code(), Some(2), "{args:?}: {}", stderr(&res));
+    }
+    let res = crm(&["excel", "merge", s(&xls), "--header-row", "9", "--out", s(&out)]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(stderr(&res).contains("sheet \"SheetJS\": header row 9 is empty"), "{}", stderr(&res));
+}
+
+#[test]
+fn split_reads_a_sheet_without_a_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("out");
+    let xls = fixture("calamine/biff5_write.xls");
+    let res = crm(&[
+        "excel",
+        "split",
+        s(&xls),
+        "--no-header",
+        "--by",
+        "column_a",
+        "--out-dir",
+        s(&out_dir),
+    ]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["1.xlsx", "TRUE.xlsx", "baz.xlsx", "foo.xlsx"]);
+    let mut one = ReaderBuilder::new().from_path(out_dir.join("1.xlsx")).unwrap();
+    assert_eq!(one.headers(), ["column_a", "column_b", "column_c", "column_d"]);
+    assert_eq!(one.read_all().unwrap().len(), 1);
+
+    let res = crm(&["excel", "split", s(&xls), "--by", "baz", "--out-dir", s(&out_dir)]);
+    assert!(res.status.success(), "{}", stderr(&res));
+    assert!(
+        stderr(&res).contains("rows above the header (row 4), not read: 3"),
+        "{}",
+        stderr(&res)
+    );
 }
 
 #[test]

@@ -7,11 +7,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use crm_excel::{
-    Aliases, Cell, Dedup, DedupReport, Filter, Keep, MergeReport, Merger, Passwords, ReaderBuilder,
-    SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter, collect_inputs, split_by, write_csv,
+    Aliases, Cell, Dedup, DedupReport, ErrorKind, Filter, HeaderRow, Keep, MergeReport, Merger,
+    Passwords, ReaderBuilder, SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter,
+    collect_inputs, split_by, write_csv,
 };
 
-use crate::args::{KeepArg, MergeArgs, PasswordArgs, SplitArgs};
+use crate::args::{HeaderArgs, KeepArg, MergeArgs, PasswordArgs, SplitArgs};
 use crate::summary::{mask, thousands};
 
 /// Rows listed one by one on stderr before "... and N more".
@@ -28,6 +29,27 @@ pub(crate) fn load_passwords(args: &PasswordArgs) -> anyhow::Result<Passwords> {
         passwords.extend_from_csv(file).with_context(|| path.display().to_string())?;
     }
     Ok(passwords)
+}
+
+/// The header row `--header-row` and `--no-header` ask for.
+pub(crate) fn header_row(args: &HeaderArgs) -> HeaderRow {
+    match (args.header_row, args.no_header) {
+        (_, true) => HeaderRow::None,
+        (Some(n), false) => HeaderRow::Row(n),
+        (None, false) => HeaderRow::Auto,
+    }
+}
+
+/// A sheet without a header row found: say how to read it.
+fn with_header_hint(err: crm_excel::Error) -> anyhow::Error {
+    if matches!(err.kind(), ErrorKind::NoHeader { .. }) {
+        anyhow::anyhow!(
+            "{err}; give the header row with --header-row N, or read every row as data with \
+             --no-header"
+        )
+    } else {
+        err.into()
+    }
 }
 
 /// Output kinds, by extension.
@@ -126,9 +148,14 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
         (None, false) => Sheets::First,
     };
     let spinner = crate::progress::spinner(&format!("merging {} files", inputs.len()));
-    let merged = Merger::new().aliases(aliases).passwords(passwords).sheets(sheets).merge(&inputs);
+    let merged = Merger::new()
+        .aliases(aliases)
+        .passwords(passwords)
+        .header_row(header_row(&args.header))
+        .sheets(sheets)
+        .merge(&inputs);
     spinner.finish_and_clear();
-    let merged = merged?;
+    let merged = merged.map_err(with_header_hint)?;
     let report = merged.report;
     let mut table = merged.table;
     let mut phones_normalized = 0;
@@ -274,6 +301,7 @@ fn summary_table(
         "source_sheet",
         "encrypted",
         "header_row",
+        "rows_above_header",
         "rows_read",
         "blank_rows",
         "rejected_rows",
@@ -298,6 +326,7 @@ fn summary_table(
             Cell::String(key.1),
             Cell::Bool(s.encrypted),
             s.header_row.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
+            Cell::Int(s.rows_above_header as i64),
             Cell::Int(read as i64),
             Cell::Int(s.blank_rows as i64),
             Cell::Int(s.rejected_rows as i64),
@@ -308,6 +337,7 @@ fn summary_table(
         ]);
     }
     let mut total_row = vec![Cell::from("TOTAL"), Cell::Empty, Cell::Empty, Cell::Empty];
+    total_row.push(Cell::Int(report.rows_above_header() as i64));
     total_row.extend(totals.iter().map(|&t| Cell::Int(t as i64)));
     total_row.push(Cell::Empty);
     let _ = out.push_row(total_row);
@@ -332,10 +362,24 @@ fn print_merge_summary(
             line.push_str(" (encrypted)");
         }
         line.push_str(&format!(": {} rows", thousands(s.rows as u64)));
+        if s.rows_above_header > 0 {
+            line.push_str(&format!(
+                "; {} rows above the header (row {}) not read",
+                thousands(s.rows_above_header as u64),
+                s.header_row.unwrap_or_default()
+            ));
+        }
         if !s.missing_columns.is_empty() {
             line.push_str(&format!("; missing columns: {}", s.missing_columns.join(", ")));
         }
         eprintln!("{line}");
+    }
+    if report.rows_above_header() > 0 {
+        eprintln!(
+            "  rows above header rows, not read: {} (give the header row with --header-row N, \
+             or read every row with --no-header)",
+            thousands(report.rows_above_header() as u64)
+        );
     }
     eprintln!("  blank rows skipped: {}", thousands(report.blank_rows() as u64));
     eprintln!("  rows rejected: {}", thousands(outcome.rejected as u64));
@@ -389,11 +433,11 @@ pub(crate) struct SplitOutcome {
 
 pub(crate) fn split(args: &SplitArgs) -> anyhow::Result<SplitOutcome> {
     let mut builder = ReaderBuilder::new();
-    builder.passwords(load_passwords(&args.passwords)?);
+    builder.passwords(load_passwords(&args.passwords)?).header_row(header_row(&args.header));
     if let Some(sheet) = &args.sheet {
         builder.sheet_name(sheet);
     }
-    let mut reader = builder.from_path(&args.input)?;
+    let mut reader = builder.from_path(&args.input).map_err(with_header_hint)?;
     let mut table = Table::new(reader.headers().to_vec());
     let mut rejected = Vec::new();
     for row in reader.rows() {
@@ -428,6 +472,14 @@ pub(crate) fn split(args: &SplitArgs) -> anyhow::Result<SplitOutcome> {
     for (group, path) in groups.iter().zip(&files) {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         eprintln!("  {name}: {} rows", thousands(group.table.len() as u64));
+    }
+    if reader.rows_above_header() > 0 {
+        eprintln!(
+            "  rows above the header (row {}), not read: {} (give the header row with \
+             --header-row N, or read every row with --no-header)",
+            reader.header_row().unwrap_or_default(),
+            thousands(reader.rows_above_header() as u64)
+        );
     }
     if !rejected.is_empty() {
         let listed: Vec<String> = rejected.iter().take(MAX_LISTED).map(u64::to_string).collect();
