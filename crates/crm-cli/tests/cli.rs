@@ -17,6 +17,12 @@ fn crm(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_crm")).args(args).output().expect("crm runs")
 }
 
+/// Runs `crm` in `dir`, so relative paths are as a user in that folder types them.
+#[track_caller]
+fn crm_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_crm")).current_dir(dir).args(args).output().expect("crm runs")
+}
+
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
@@ -132,6 +138,92 @@ impl Summary {
         let cell = self.get(self.rows.len() - 1, column);
         cell.as_f64().unwrap_or_else(|| panic!("{column}: {cell:?}")) as i64
     }
+}
+
+/// A workbook of leads `Lead {prefix}{i}` with the phone `phone(i)` for each `i`.
+fn leads_workbook(path: &Path, prefix: &str, ids: std::ops::Range<u32>, phone: fn(u32) -> String) {
+    let mut table = crm_excel::Table::new(vec!["Nama".into(), "No HP".into()]);
+    for i in ids {
+        table
+            .push_row(vec![Cell::String(format!("Lead {prefix}{i}")), Cell::String(phone(i))])
+            .unwrap();
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut xlsx = crm_excel::XlsxWriter::new();
+    xlsx.write_table("Leads", &table).unwrap();
+    xlsx.save(path).unwrap();
+}
+
+/// `crm excel merge jakarta/ bandung/`, each folder with a `leads.xlsx` (30 and 50 rows, 10
+/// of Bandung's phones repeating Jakarta's): the Summary sheet named both sources
+/// `leads.xlsx`, put the 10 duplicates on both, and its TOTAL said 60 rows kept while the
+/// Data sheet had 70.
+// See: issue 13 ("every input row accounted for, and no silent guesses").
+#[test]
+fn r13_merge_tells_sources_of_one_file_name_apart_and_totals_match_the_data() {
+    let dir = tempfile::tempdir().unwrap();
+    leads_workbook(&dir.path().join("jakarta/leads.xlsx"), "J", 0..30, |i| format!("0812{i:08}"));
+    leads_workbook(&dir.path().join("bandung/leads.xlsx"), "B", 20..70, |i| {
+        format!("+62 812{i:08}")
+    });
+    let res = crm_in(
+        dir.path(),
+        &["excel", "merge", "jakarta/", "bandung/", "--key", "phone", "--out", "merged.xlsx"],
+    );
+    let err = stderr(&res);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains("\n  jakarta/leads.xlsx [Leads]: 30 rows\n"), "{err}");
+    assert!(
+        err.contains("\n  bandung/leads.xlsx [Leads]: 50 rows; 10 duplicates removed; 40 kept\n"),
+        "{err}"
+    );
+    assert!(err.contains("duplicates removed: 10 (key: phone)"), "{err}");
+
+    let out = dir.path().join("merged.xlsx");
+    let summary = Summary::read(&out);
+    let source = |row: usize| summary.get(row, "source_file").clone();
+    let count = |row: usize, column: &str| summary.get(row, column).as_f64().unwrap() as i64;
+    assert_eq!(summary.rows.len(), 3, "two sources and TOTAL");
+    assert_eq!(source(0), Cell::from("jakarta/leads.xlsx"));
+    assert_eq!(source(1), Cell::from("bandung/leads.xlsx"));
+    assert_eq!((count(0, "duplicates_removed"), count(0, "rows_kept")), (0, 30));
+    assert_eq!((count(1, "duplicates_removed"), count(1, "rows_kept")), (10, 40));
+    assert_eq!(summary.total("rows_read"), 80);
+    assert_eq!(summary.total("duplicates_removed"), 10);
+    let data = ReaderBuilder::new().from_path(&out).unwrap().read_all().unwrap();
+    assert_eq!(data.len(), 70);
+    assert_eq!(summary.total("rows_kept"), data.len() as i64);
+
+    // Each duplicate names the source and sheet row of both rows.
+    let mut book = Workbook::open(&out, &Passwords::new()).unwrap();
+    let mut dups = book.sheet(&SheetSelector::Name("Duplicates".into()), HeaderRow::Auto).unwrap();
+    assert_eq!(
+        dups.headers(),
+        [
+            "dropped_file",
+            "dropped_sheet",
+            "dropped_row",
+            "kept_file",
+            "kept_sheet",
+            "kept_row",
+            "key_masked"
+        ]
+    );
+    let dups = dups.read_all().unwrap();
+    assert_eq!(dups.len(), 10);
+    // Bandung's first row (sheet row 2) repeats Jakarta's 21st (sheet row 22).
+    assert_eq!(
+        &dups[0].cells()[..6],
+        [
+            Cell::from("bandung/leads.xlsx"),
+            Cell::from("Leads"),
+            Cell::Int(2),
+            Cell::from("jakarta/leads.xlsx"),
+            Cell::from("Leads"),
+            Cell::Int(22)
+        ]
+    );
+    assert!(dups.iter().all(|d| d.cells()[0] == Cell::from("bandung/leads.xlsx")));
 }
 
 /// calamine's `biff5_write.xls` has no header row: the detected header is its last row, and

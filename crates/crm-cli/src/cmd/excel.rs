@@ -1,15 +1,14 @@
 //! `crm excel merge` and `crm excel split`.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 use crm_excel::{
-    Aliases, Cell, Dedup, DedupReport, ErrorKind, Filter, HeaderRow, Keep, MergeReport, Merger,
-    Passwords, ReaderBuilder, SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter,
-    collect_inputs, split_by, write_csv,
+    Aliases, Cell, Dedup, DedupReport, ErrorKind, HeaderRow, Keep, MergeReport, Merged, Merger,
+    Origin, Passwords, ReaderBuilder, Sheets, Table, TableStyle, XlsxWriter, collect_inputs,
+    split_by, write_csv,
 };
 
 use crate::args::{HeaderArgs, KeepArg, MergeArgs, PasswordArgs, SplitArgs};
@@ -113,23 +112,6 @@ pub(crate) struct MergeOutcome {
     pub(crate) phones_normalized: usize,
 }
 
-/// A source's identity in the merged table: (file name, sheet).
-type SourceKey = (String, String);
-
-fn source_key(table: &Table, row: &[Cell]) -> Option<SourceKey> {
-    let file = table.column_index(SOURCE_COLUMNS[0]).ok()?;
-    let sheet = table.column_index(SOURCE_COLUMNS[1]).ok()?;
-    Some((row[file].to_text().into_owned(), row[sheet].to_text().into_owned()))
-}
-
-fn report_key(source: &crm_excel::SourceReport) -> SourceKey {
-    let file = source
-        .file
-        .file_name()
-        .map_or_else(|| source.file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    (file, source.sheet.clone().unwrap_or_default())
-}
-
 pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
     let kind = out_kind(&args.out)?;
     let inputs = collect_inputs(&args.inputs)?;
@@ -141,81 +123,51 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
         Some(path) => Aliases::builtin_and_file(path)?,
         None => Aliases::builtin(),
     };
-    let filters: Vec<Filter> = args.filters.iter().map(|f| f.parse()).collect::<Result<_, _>>()?;
     let sheets = match (&args.sheet, args.all_sheets) {
         (Some(name), _) => Sheets::Named(name.clone()),
         (None, true) => Sheets::All,
         (None, false) => Sheets::First,
     };
-    let spinner = crate::progress::spinner(&format!("merging {} files", inputs.len()));
-    let merged = Merger::new()
+    let mut merger = Merger::new()
         .aliases(aliases)
         .passwords(passwords)
         .header_row(header_row(&args.header))
-        .sheets(sheets)
-        .merge(&inputs);
-    spinner.finish_and_clear();
-    let merged = merged.map_err(with_header_hint)?;
-    let report = merged.report;
-    let mut table = merged.table;
-    let mut phones_normalized = 0;
+        .sheets(sheets);
     for column in &args.normalize_phones {
-        phones_normalized += table.normalize_phones(column)?;
+        merger = merger.normalize_phone(column);
     }
-    // Filter first, so a duplicate that passes the filter is kept over one that does not.
-    let filtered = table.filter(&filters)?;
-    let mut passed_per_source: HashMap<SourceKey, usize> = HashMap::new();
-    for row in table.rows() {
-        if let Some(k) = source_key(&table, row) {
-            *passed_per_source.entry(k).or_default() += 1;
-        }
+    for filter in &args.filters {
+        merger = merger.filter(filter.parse()?);
     }
-    let filtered_per_source: HashMap<SourceKey, usize> = report
-        .sources
-        .iter()
-        .map(|s| {
-            let key = report_key(s);
-            let passed = passed_per_source.get(&key).copied().unwrap_or(0);
-            (key, s.rows.saturating_sub(passed))
-        })
-        .collect();
-    let mut dups = DedupReport::default();
-    let mut dup_table = None;
     if !args.keys.is_empty() {
         let keep = match args.keep {
             KeepArg::First => Keep::First,
             KeepArg::Last => Keep::Last,
             KeepArg::MostComplete => Keep::MostComplete,
         };
-        let dedup = args.keys.iter().fold(Dedup::new(keep), |d, k| d.key_auto(k));
-        dups = dedup.find(&table)?;
-        let report_table = duplicates_table(&table, &dups)?;
-        if let Some(path) = &args.duplicates_out {
-            let file = File::create(path).with_context(|| path.display().to_string())?;
-            write_csv(&report_table, BufWriter::new(file))?;
-        }
-        dup_table = Some(report_table);
+        merger = merger.dedup(args.keys.iter().fold(Dedup::new(keep), |d, k| d.key_auto(k)));
     }
-    let mut dups_per_source: HashMap<SourceKey, usize> = HashMap::new();
-    for d in &dups.duplicates {
-        if let Some(k) = source_key(&table, &table.rows()[d.dropped]) {
-            *dups_per_source.entry(k).or_default() += 1;
-        }
+    let spinner = crate::progress::spinner(&format!("merging {} files", inputs.len()));
+    let merged = merger.merge_inputs(&inputs);
+    spinner.finish_and_clear();
+    let Merged { table, report } = merged.map_err(with_header_hint)?;
+    let duplicates = duplicates_table(&report.dedup)?;
+    if let Some(path) = &args.duplicates_out {
+        let file = File::create(path).with_context(|| path.display().to_string())?;
+        write_csv(&duplicates, BufWriter::new(file))?;
     }
-    table.remove_rows(dups.duplicates.iter().map(|d| d.dropped));
     if let Some(path) = &args.rejects_out {
         let file = File::create(path).with_context(|| path.display().to_string())?;
         write_csv(&rejects_table(&report), BufWriter::new(file))?;
     }
     match kind {
         OutKind::Xlsx => {
-            let summary = summary_table(&report, &filtered_per_source, &dups_per_source);
             let mut xlsx = XlsxWriter::new();
             xlsx.write_table("Data", &table)?;
             xlsx.table_style(Some(TableStyle::Medium2));
-            xlsx.write_table("Summary", &summary)?;
-            if let Some(dup_table) = dup_table.as_ref().filter(|t| !t.is_empty()) {
-                xlsx.write_table("Duplicates", dup_table)?;
+            xlsx.write_table("Summary", &summary_table(&report))?;
+            if !duplicates.is_empty() {
+                xlsx.write_table("Duplicates", &duplicates)?;
             }
             if !report.rejects.is_empty() {
                 xlsx.write_table("Rejected", &rejects_table(&report))?;
@@ -230,18 +182,18 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
     }
     let outcome = MergeOutcome {
         rows: table.len(),
-        duplicates: dups.duplicates.len(),
+        duplicates: report.duplicates_removed(),
         rejected: report.rejects.len(),
-        filtered,
+        filtered: report.filtered_out(),
         sources: report.sources.len(),
-        phones_normalized,
+        phones_normalized: report.phones_normalized,
     };
     print_merge_summary(&report, &outcome, args, kind);
     Ok(outcome)
 }
 
 /// One row per dropped duplicate: where it was, where the kept row is, the masked key.
-fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> {
+fn duplicates_table(dups: &DedupReport) -> anyhow::Result<Table> {
     let mut out = Table::new(
         [
             "dropped_file",
@@ -255,20 +207,22 @@ fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> 
         .map(String::from)
         .to_vec(),
     );
-    let file = table.column_index(SOURCE_COLUMNS[0])?;
-    let sheet = table.column_index(SOURCE_COLUMNS[1])?;
-    let row = table.column_index(SOURCE_COLUMNS[2])?;
+    let cells = |origin: Option<&Origin>| -> [Cell; 3] {
+        match origin {
+            Some(o) => [
+                Cell::String(o.source.clone()),
+                o.sheet.clone().map_or(Cell::Empty, Cell::String),
+                Cell::Int(o.row as i64),
+            ],
+            None => [Cell::Empty, Cell::Empty, Cell::Empty],
+        }
+    };
     for d in &dups.duplicates {
-        let (a, b) = (&table.rows()[d.dropped], &table.rows()[d.kept]);
-        out.push_row(vec![
-            a[file].clone(),
-            a[sheet].clone(),
-            a[row].clone(),
-            b[file].clone(),
-            b[sheet].clone(),
-            b[row].clone(),
-            Cell::String(mask(&d.key)),
-        ])?;
+        let mut row = Vec::with_capacity(7);
+        row.extend(cells(d.dropped.as_ref()));
+        row.extend(cells(d.kept.as_ref()));
+        row.push(Cell::String(mask(&d.key)));
+        out.push_row(row)?;
     }
     Ok(out)
 }
@@ -276,13 +230,9 @@ fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> 
 fn rejects_table(report: &MergeReport) -> Table {
     let mut out = Table::new(["file", "sheet", "row", "reason"].map(String::from).to_vec());
     for r in &report.rejects {
-        let file = r
-            .file
-            .file_name()
-            .map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         // Four cells for four columns: this cannot fail.
         let _ = out.push_row(vec![
-            Cell::String(file),
+            Cell::String(r.source.clone()),
             r.sheet.clone().map_or(Cell::Empty, Cell::String),
             Cell::Int(r.row as i64),
             Cell::String(r.reason.to_string()),
@@ -291,11 +241,8 @@ fn rejects_table(report: &MergeReport) -> Table {
     out
 }
 
-fn summary_table(
-    report: &MergeReport,
-    filtered: &HashMap<SourceKey, usize>,
-    dups: &HashMap<SourceKey, usize>,
-) -> Table {
+/// One row per source and a TOTAL row, as the library counted them.
+fn summary_table(report: &MergeReport) -> Table {
     let columns = [
         "source_file",
         "source_sheet",
@@ -311,36 +258,38 @@ fn summary_table(
         "missing_columns",
     ];
     let mut out = Table::new(columns.map(String::from).to_vec());
-    let mut totals = [0usize; 6];
+    let int = |n: usize| Cell::Int(n as i64);
     for s in &report.sources {
-        let key = report_key(s);
-        let f = filtered.get(&key).copied().unwrap_or(0);
-        let d = dups.get(&key).copied().unwrap_or(0);
-        let read = s.rows + s.blank_rows + s.rejected_rows;
-        let kept = s.rows.saturating_sub(f + d);
-        for (t, v) in totals.iter_mut().zip([read, s.blank_rows, s.rejected_rows, f, d, kept]) {
-            *t += v;
-        }
+        // As many cells as columns: this cannot fail.
         let _ = out.push_row(vec![
-            Cell::String(key.0),
-            Cell::String(key.1),
+            Cell::String(s.name.clone()),
+            s.sheet.clone().map_or(Cell::Empty, Cell::String),
             Cell::Bool(s.encrypted),
             s.header_row.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
-            Cell::Int(s.rows_above_header as i64),
-            Cell::Int(read as i64),
-            Cell::Int(s.blank_rows as i64),
-            Cell::Int(s.rejected_rows as i64),
-            Cell::Int(f as i64),
-            Cell::Int(d as i64),
-            Cell::Int(kept as i64),
+            int(s.rows_above_header),
+            int(s.rows_read()),
+            int(s.blank_rows),
+            int(s.rejected_rows),
+            int(s.filtered_out),
+            int(s.duplicates_removed),
+            int(s.rows_kept),
             Cell::String(s.missing_columns.join(", ")),
         ]);
     }
-    let mut total_row = vec![Cell::from("TOTAL"), Cell::Empty, Cell::Empty, Cell::Empty];
-    total_row.push(Cell::Int(report.rows_above_header() as i64));
-    total_row.extend(totals.iter().map(|&t| Cell::Int(t as i64)));
-    total_row.push(Cell::Empty);
-    let _ = out.push_row(total_row);
+    let _ = out.push_row(vec![
+        Cell::from("TOTAL"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        int(report.rows_above_header()),
+        int(report.rows_read()),
+        int(report.blank_rows()),
+        int(report.rejects.len()),
+        int(report.filtered_out()),
+        int(report.duplicates_removed()),
+        int(report.rows_kept()),
+        Cell::Empty,
+    ]);
     out
 }
 
@@ -350,12 +299,14 @@ fn print_merge_summary(
     args: &MergeArgs,
     kind: OutKind,
 ) {
-    let read: usize = report.sources.iter().map(|s| s.rows + s.blank_rows + s.rejected_rows).sum();
-    eprintln!("merged {} sources: {} rows read", outcome.sources, thousands(read as u64));
+    eprintln!(
+        "merged {} sources: {} rows read",
+        outcome.sources,
+        thousands(report.rows_read() as u64)
+    );
     for s in &report.sources {
-        let (file, sheet) = report_key(s);
-        let mut line = format!("  {file}");
-        if !sheet.is_empty() {
+        let mut line = format!("  {}", s.name);
+        if let Some(sheet) = &s.sheet {
             line.push_str(&format!(" [{sheet}]"));
         }
         if s.encrypted {
@@ -368,6 +319,18 @@ fn print_merge_summary(
                 thousands(s.rows_above_header as u64),
                 s.header_row.unwrap_or_default()
             ));
+        }
+        if s.filtered_out > 0 {
+            line.push_str(&format!("; {} filtered out", thousands(s.filtered_out as u64)));
+        }
+        if s.duplicates_removed > 0 {
+            line.push_str(&format!(
+                "; {} duplicates removed",
+                thousands(s.duplicates_removed as u64)
+            ));
+        }
+        if s.rows_kept != s.rows {
+            line.push_str(&format!("; {} kept", thousands(s.rows_kept as u64)));
         }
         if !s.missing_columns.is_empty() {
             line.push_str(&format!("; missing columns: {}", s.missing_columns.join(", ")));
@@ -384,12 +347,8 @@ fn print_merge_summary(
     eprintln!("  blank rows skipped: {}", thousands(report.blank_rows() as u64));
     eprintln!("  rows rejected: {}", thousands(outcome.rejected as u64));
     for r in report.rejects.iter().take(MAX_LISTED) {
-        let file = r
-            .file
-            .file_name()
-            .map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         let sheet = r.sheet.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
-        eprintln!("    {file}{sheet} row {}: {}", r.row, r.reason);
+        eprintln!("    {}{sheet} row {}: {}", r.source, r.row, r.reason);
     }
     if report.rejects.len() > MAX_LISTED {
         eprintln!("    ... and {} more", report.rejects.len() - MAX_LISTED);
