@@ -98,6 +98,13 @@ fn duplicates_across_branches_are_found_by_phone() {
     // Budi (0812-3456-7890 / +62 812 3456 7890) and Siti (81311112222 / 081311112222).
     assert_eq!(report.duplicates.len(), 2, "{report:?}");
     assert_eq!(t.len(), 7);
+    // The provenance columns say where both rows of each duplicate are.
+    let budi = &report.duplicates[0];
+    let at = |source: &str, sheet: Option<&str>, row| {
+        Some(Origin { source: source.into(), sheet: sheet.map(String::from), row })
+    };
+    assert_eq!(budi.dropped, at("leads-bogor.csv", None, 3));
+    assert_eq!(budi.kept, at("leads-bekasi.xlsx", Some("Leads"), 4));
 }
 
 #[test]
