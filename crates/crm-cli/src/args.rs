@@ -659,6 +659,19 @@ pub(crate) struct PasswordArgs {
     pub(crate) password_file: Option<PathBuf>,
 }
 
+/// Where the header row of each sheet is.
+#[derive(Debug, Default, Args)]
+pub(crate) struct HeaderArgs {
+    /// The 1-based row holding the headers (default: found among the first 20 rows); the
+    /// rows above it are counted and not read.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub(crate) header_row: Option<u64>,
+    /// The sheets have no header row: every row is data, and the columns are named
+    /// `column_a`, `column_b`, ...
+    #[arg(long, conflicts_with = "header_row")]
+    pub(crate) no_header: bool,
+}
+
 #[derive(Debug, Args)]
 pub(crate) struct MergeArgs {
     /// Files (.xlsx .xlsm .xlsb .xls .ods .csv) and folders holding them.
@@ -669,6 +682,8 @@ pub(crate) struct MergeArgs {
     pub(crate) out: PathBuf,
     #[command(flatten)]
     pub(crate) passwords: PasswordArgs,
+    #[command(flatten)]
+    pub(crate) header: HeaderArgs,
     /// A key column for de-duplication (repeatable; phone and NIK columns are normalised).
     #[arg(long = "key", value_name = "COL")]
     pub(crate) keys: Vec<String>,
@@ -723,6 +738,8 @@ pub(crate) struct SplitArgs {
     pub(crate) sheet: Option<String>,
     #[command(flatten)]
     pub(crate) passwords: PasswordArgs,
+    #[command(flatten)]
+    pub(crate) header: HeaderArgs,
 }
 
 #[derive(Debug, Args)]

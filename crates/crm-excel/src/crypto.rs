@@ -23,8 +23,9 @@
 //! Agile with SHA-512 only and refuses padded packages; `msoffice-crypto` exists only as
 //! release candidates.
 //! The primitives come from the RustCrypto crates (`aes`, `cbc`, `sha1`, `sha2`, `hmac`) and
-//! the container from `cfb`.
+//! the container from `cfb`, opened as olefile opens it (see [`open_cfb`]).
 
+use std::borrow::Cow;
 use std::io::{Cursor, Read};
 
 use std::io::Write;
@@ -84,9 +85,14 @@ pub fn encryption(bytes: &[u8]) -> Encryption {
     if !bytes.starts_with(&CFB_MAGIC) {
         return Encryption::None;
     }
-    let Ok(mut cfb) = cfb::CompoundFile::open(Cursor::new(bytes)) else {
-        return Encryption::None;
-    };
+    match open_cfb(bytes) {
+        Ok(mut cfb) => encryption_in(&mut cfb),
+        Err(_) => Encryption::None,
+    }
+}
+
+/// [`encryption`] of an opened compound file.
+pub(crate) fn encryption_in(cfb: &mut Container<'_>) -> Encryption {
     if cfb.is_stream("EncryptionInfo") && cfb.is_stream("EncryptedPackage") {
         let mut head = [0u8; 8];
         let ok = cfb.open_stream("EncryptionInfo").and_then(|mut s| s.read_exact(&mut head));
@@ -207,14 +213,79 @@ fn corrupt(reason: impl Into<String>) -> Error {
     ErrorKind::CorruptEncryption { reason: reason.into() }.into()
 }
 
-/// An encrypted Office file's compound-file container, read from memory.
-type Container<'a> = cfb::CompoundFile<Cursor<&'a [u8]>>;
+/// What an encrypted Office file is, for errors: not an `.xls`, though both are compound files.
+pub(crate) const ENCRYPTED_PACKAGE: &str = "encrypted Office package (OLE/CFB container)";
+
+/// A compound file read from memory: the bytes as given, or a repaired copy (see [`open_cfb`]).
+pub(crate) type Container<'a> = cfb::CompoundFile<Cursor<Cow<'a, [u8]>>>;
+
+/// Opens a compound file, tolerating a DIFAT that lists more FAT sectors than the header
+/// declares, as olefile does (it reads only the header's count of FAT sectors).
+///
+/// msoffcrypto-tool 6.1 writes such files once the FAT needs more than the 109 sectors the
+/// header can list: its DIFAT sector names one sector too many, the first MiniFAT sector, so
+/// `cfb` reads the MiniFAT as FAT entries past the end of the file and refuses the file
+/// ("Malformed FAT (FAT has N entries, but file has only M sectors)"). Files `cfb` opens as they
+/// are are not changed; the others are retried once with the extra DIFAT entries freed, in a
+/// copy, and the first error is returned if that fails too.
+pub(crate) fn open_cfb(bytes: &[u8]) -> std::io::Result<Container<'_>> {
+    let first = match cfb::CompoundFile::open(Cursor::new(Cow::Borrowed(bytes))) {
+        Ok(container) => return Ok(container),
+        Err(e) => e,
+    };
+    match difat_trimmed_to_header(bytes) {
+        Some(copy) => cfb::CompoundFile::open(Cursor::new(Cow::Owned(copy))).map_err(|_| first),
+        None => Err(first),
+    }
+}
+
+/// A copy of `bytes` whose DIFAT entries past the header's count of FAT sectors are free,
+/// or `None` when there are none (or the header is unreadable).
+fn difat_trimmed_to_header(bytes: &[u8]) -> Option<Vec<u8>> {
+    const FREE: u32 = 0xFFFF_FFFF;
+    const END_OF_CHAIN: u32 = 0xFFFF_FFFE;
+    let u32_at = |b: &[u8], at: usize| -> Option<u32> {
+        Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+    };
+    let sector_len = match bytes.get(0x1E..0x20)? {
+        [9, 0] => 512,
+        [12, 0] => 4096,
+        _ => return None,
+    };
+    let n_fat_sectors = u32_at(bytes, 0x2C)? as usize;
+    // The header holds 109 entries, each DIFAT sector one less than fits (the last entry
+    // links to the next DIFAT sector).
+    let mut entries: Vec<usize> = (0..109).map(|i| 0x4C + 4 * i).collect();
+    let mut next = u32_at(bytes, 0x44)?;
+    let n_sectors = bytes.len() / sector_len;
+    let mut seen = 0;
+    while next != END_OF_CHAIN && next != FREE && seen < n_sectors {
+        let start = (next as usize + 1).checked_mul(sector_len)?;
+        bytes.get(start..start + sector_len)?;
+        entries.extend((0..sector_len / 4 - 1).map(|i| start + 4 * i));
+        next = u32_at(bytes, start + sector_len - 4)?;
+        seen += 1;
+    }
+    let extra: Vec<usize> = entries
+        .into_iter()
+        .skip(n_fat_sectors)
+        .filter(|&at| u32_at(bytes, at).is_some_and(|entry| entry != FREE))
+        .collect();
+    if extra.is_empty() {
+        return None;
+    }
+    let mut copy = bytes.to_vec();
+    for at in extra {
+        copy[at..at + 4].copy_from_slice(&FREE.to_le_bytes());
+    }
+    Some(copy)
+}
 
 /// Opens the compound file and reads its `EncryptionInfo` stream.
 fn open_container(bytes: &[u8]) -> Result<(Container<'_>, Vec<u8>)> {
     let not_encrypted = || -> Error {
         ErrorKind::Corrupt {
-            format: "encrypted workbook",
+            format: ENCRYPTED_PACKAGE,
             reason: "no EncryptionInfo / EncryptedPackage streams".into(),
         }
         .into()
@@ -222,8 +293,8 @@ fn open_container(bytes: &[u8]) -> Result<(Container<'_>, Vec<u8>)> {
     if !bytes.starts_with(&CFB_MAGIC) {
         return Err(not_encrypted());
     }
-    let mut cfb = cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| -> Error {
-        ErrorKind::Corrupt { format: "compound (OLE) file", reason: e.to_string() }.into()
+    let mut cfb = open_cfb(bytes).map_err(|e| -> Error {
+        ErrorKind::Corrupt { format: ENCRYPTED_PACKAGE, reason: e.to_string() }.into()
     })?;
     if !(cfb.is_stream("EncryptionInfo") && cfb.is_stream("EncryptedPackage")) {
         if encryption(bytes) == Encryption::LegacyXls {
@@ -1012,6 +1083,50 @@ mod tests {
         locked[pos] ^= 0xff;
         let integrity = DecryptOptions::new().verify_integrity(true);
         assert!(decrypt_with(&locked, &["x"], &integrity).is_err());
+    }
+
+    /// msoffcrypto-tool 6.1's defect, made small: the DIFAT lists one sector past the header's
+    /// count of FAT sectors, the first MiniFAT sector. `cfb` refuses the file; olefile (and so
+    /// msoffcrypto-tool) reads it, and so must we.
+    #[test]
+    fn a_difat_listing_more_fat_sectors_than_the_header_is_read_as_olefile_reads_it() {
+        let zip = b"PK\x03\x04".repeat(3000);
+        let mut locked = encrypt(&zip, "x", &EncryptOptions::new().spin_count(10)).unwrap();
+        let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+        let n_fat_sectors = u32_at(&locked, 0x2C) as usize;
+        assert!(n_fat_sectors < 109, "the extra entry goes into the header's DIFAT");
+        let first_minifat_sector = u32_at(&locked, 0x3C);
+        let extra = 0x4C + 4 * n_fat_sectors;
+        assert_eq!(u32_at(&locked, extra), 0xFFFF_FFFF);
+        locked[extra..extra + 4].copy_from_slice(&first_minifat_sector.to_le_bytes());
+
+        let refused = cfb::CompoundFile::open(Cursor::new(&locked[..])).unwrap_err();
+        assert!(refused.to_string().starts_with("Malformed FAT (FAT has "), "{refused}");
+        assert_eq!(encryption(&locked), Encryption::Agile);
+        assert_eq!(decrypt(&locked, "x").unwrap(), zip);
+    }
+
+    /// Found by `damaged_workbooks_do_not_panic`: a header cut inside its DIFAT.
+    #[test]
+    fn a_header_cut_short_in_its_difat_is_an_error_not_a_panic() {
+        let mut bytes = CFB_MAGIC.to_vec();
+        bytes.resize(328, 0x11);
+        bytes[0x1E..0x20].copy_from_slice(&[9, 0]);
+        bytes[0x2C..0x30].copy_from_slice(&0u32.to_le_bytes());
+        assert!(open_cfb(&bytes).is_err());
+        assert_eq!(encryption(&bytes), Encryption::None);
+    }
+
+    #[test]
+    fn an_unreadable_container_is_named_an_encrypted_office_package() {
+        let mut bytes = CFB_MAGIC.to_vec();
+        bytes.extend([0u8; 600]);
+        let err = decrypt(&bytes, "x").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("not a readable encrypted Office package (OLE/CFB container) file: "),
+            "{err}"
+        );
     }
 
     #[test]

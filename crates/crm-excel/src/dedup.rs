@@ -6,6 +6,7 @@ use std::collections::hash_map::Entry;
 use crate::cell::Cell;
 use crate::error::Result;
 use crate::header::normalize_header;
+use crate::merge::SOURCE_COLUMNS;
 use crate::table::Table;
 
 /// How a key column's values are normalised before comparing.
@@ -98,13 +99,30 @@ pub enum Keep {
     MostComplete,
 }
 
+/// Where a row came from: its source, sheet and row there.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Origin {
+    /// The name of the source, as in the `source_file` column (see
+    /// [`Input`](crate::Input)), e.g. `jakarta/leads.xlsx`.
+    pub source: String,
+    /// The sheet, for workbooks.
+    pub sheet: Option<String>,
+    /// The 1-based row in the sheet, or line in a text file.
+    pub row: u64,
+}
+
 /// A dropped duplicate: which row was dropped in favour of which.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Duplicate {
-    /// Index of the dropped row in the input table.
-    pub dropped: usize,
-    /// Index of the row kept for its key, in the input table.
-    pub kept: usize,
+    /// Where the dropped row came from; `None` when the table has no provenance columns
+    /// ([`SOURCE_COLUMNS`]), so that rows cannot be traced to a sheet.
+    pub dropped: Option<Origin>,
+    /// Where the row kept for its key came from; `None` as for `dropped`.
+    pub kept: Option<Origin>,
+    /// Index of the dropped row in the table de-duplicated.
+    pub dropped_row_idx: usize,
+    /// Index of the kept row in the table de-duplicated.
+    pub kept_row_idx: usize,
     /// The normalised key, parts joined with `|`.
     pub key: String,
 }
@@ -121,7 +139,8 @@ pub struct DedupReport {
 /// De-duplicates a table by one or more key columns.
 ///
 /// Rows whose normalised keys are equal are duplicates; one per key is kept (see [`Keep`])
-/// and the rest are reported with the row kept for them.
+/// and the rest are reported with the row kept for them, by index and, when the table has
+/// [`Merger`](crate::Merger)'s provenance columns, by source and sheet row.
 /// Kept rows stay in their input order, so applying the same `Dedup` twice changes nothing
 /// the second time.
 ///
@@ -132,7 +151,9 @@ pub struct DedupReport {
 /// t.push_row(vec!["BUDI".into(), "+6281234567890".into()])?;
 /// let (t, report) = Dedup::new(Keep::First).key_auto("phone").apply(t)?;
 /// assert_eq!(t.len(), 1);
-/// assert_eq!((report.duplicates[0].dropped, report.duplicates[0].kept), (1, 0));
+/// let dup = &report.duplicates[0];
+/// assert_eq!((dup.dropped_row_idx, dup.kept_row_idx), (1, 0));
+/// assert_eq!(dup.dropped, None, "a table without provenance columns");
 /// # Ok::<(), crm_excel::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -167,17 +188,43 @@ impl Dedup {
     /// As [`Dedup::find`].
     pub fn apply(&self, mut table: Table) -> Result<(Table, DedupReport)> {
         let report = self.find(&table)?;
-        table.remove_rows(report.duplicates.iter().map(|d| d.dropped));
+        table.remove_rows(report.duplicates.iter().map(|d| d.dropped_row_idx));
         Ok((table, report))
     }
 
     /// Finds the duplicates without removing them (remove them with
-    /// [`Table::remove_rows`] once reported).
+    /// [`Table::remove_rows`] once reported). Their origins are read from the provenance
+    /// columns ([`SOURCE_COLUMNS`]) when the table has them.
     ///
     /// # Errors
     /// [`ErrorKind::MissingColumn`](crate::ErrorKind::MissingColumn) for an unknown key column,
     /// [`ErrorKind::InvalidParameter`](crate::ErrorKind::InvalidParameter) when no key was given.
     pub fn find(&self, table: &Table) -> Result<DedupReport> {
+        let provenance: Option<Vec<usize>> =
+            SOURCE_COLUMNS.iter().map(|c| table.columns().iter().position(|n| n == c)).collect();
+        let origin = |i: usize| -> Option<Origin> {
+            let [file, sheet, row] = provenance.as_deref()? else { return None };
+            let row_cells = &table.rows()[i];
+            let number = match row_cells[*row] {
+                Cell::Int(n) => u64::try_from(n).ok()?,
+                _ => return None,
+            };
+            let sheet = &row_cells[*sheet];
+            Some(Origin {
+                source: row_cells[*file].to_text().into_owned(),
+                sheet: (!sheet.is_empty()).then(|| sheet.to_text().into_owned()),
+                row: number,
+            })
+        };
+        self.find_with(table, origin)
+    }
+
+    /// [`Dedup::find`] with the origin of each row given by `origin(row_idx)`.
+    pub(crate) fn find_with(
+        &self,
+        table: &Table,
+        origin: impl Fn(usize) -> Option<Origin>,
+    ) -> Result<DedupReport> {
         if self.keys.is_empty() {
             return Err(crate::ErrorKind::InvalidParameter {
                 name: "key",
@@ -227,7 +274,13 @@ impl Dedup {
             if let Some(k) = key {
                 let kept = kept_for[k];
                 if kept != i {
-                    report.duplicates.push(Duplicate { dropped: i, kept, key: k.clone() });
+                    report.duplicates.push(Duplicate {
+                        dropped: origin(i),
+                        kept: origin(kept),
+                        dropped_row_idx: i,
+                        kept_row_idx: kept,
+                        key: k.clone(),
+                    });
                 }
             }
         }
@@ -278,7 +331,44 @@ mod tests {
         let t2 = table(&[["a", "081234567890", ""], ["b", "+6281234567890", ""]]);
         let (t2, r2) = Dedup::new(Keep::Last).key_auto("phone").apply(t2).unwrap();
         assert_eq!(t2.rows()[0][0], Cell::from("b"));
-        assert_eq!(r2.duplicates, [Duplicate { dropped: 0, kept: 1, key: "081234567890".into() }]);
+        assert_eq!(
+            r2.duplicates,
+            [Duplicate {
+                dropped: None,
+                kept: None,
+                dropped_row_idx: 0,
+                kept_row_idx: 1,
+                key: "081234567890".into()
+            }]
+        );
+    }
+
+    #[test]
+    fn origins_come_from_the_provenance_columns() {
+        let mut t = Table::new(
+            ["phone", "source_file", "source_sheet", "source_row"].map(String::from).to_vec(),
+        );
+        t.push_row(vec![
+            "0812345678".into(),
+            "jakarta/leads.xlsx".into(),
+            "Leads".into(),
+            Cell::Int(7),
+        ])
+        .unwrap();
+        t.push_row(vec![
+            "+62812345678".into(),
+            "bandung/leads.csv".into(),
+            Cell::Empty,
+            Cell::Int(3),
+        ])
+        .unwrap();
+        let report = Dedup::new(Keep::First).key_auto("phone").find(&t).unwrap();
+        let dup = &report.duplicates[0];
+        let at = |source: &str, sheet: Option<&str>, row| {
+            Some(Origin { source: source.into(), sheet: sheet.map(String::from), row })
+        };
+        assert_eq!(dup.dropped, at("bandung/leads.csv", None, 3));
+        assert_eq!(dup.kept, at("jakarta/leads.xlsx", Some("Leads"), 7));
     }
 
     #[test]

@@ -246,6 +246,13 @@ pub enum ErrorKind {
         /// How many rows were examined.
         scanned: usize,
     },
+    /// The header row asked for ([`HeaderRow::Row`](crate::HeaderRow::Row)) is empty or past
+    /// the last row.
+    #[error("header row {row} is empty")]
+    EmptyHeaderRow {
+        /// The 1-based row.
+        row: u64,
+    },
     /// A row could not be deserialized into the caller's type.
     #[error("cannot deserialize row: {message}")]
     Deserialize {

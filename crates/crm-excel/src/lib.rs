@@ -6,12 +6,16 @@
 //!   password from [`Passwords`]) or a CSV file as a [`Reader`] of typed [`Cell`]s, with the
 //!   header row found automatically ([`HeaderRow`]), and deserialises rows into your structs.
 //!   [`Workbook`] lists and reads sheets; [`decrypt`] and [`encryption`] work on bytes.
-//! * [`Merger`] merges many branch files into one [`Table`], aligning headers through
-//!   [`Aliases`] (`No HP`, `Handphone` → `phone`) and recording where each row came from;
-//!   its [`MergeReport`] lists the columns each source lacks and the rows it rejected.
+//! * [`Merger`] merges many branch files ([`Input`]s named by [`collect_inputs`], such as
+//!   `jakarta/leads.xlsx`) into one [`Table`], aligning headers through [`Aliases`]
+//!   (`No HP`, `Handphone` → `phone`) and recording where each row came from; it can filter
+//!   and de-duplicate the result, and its [`MergeReport`] accounts for every row source by
+//!   source ([`SourceReport`]): above the header, blank, rejected, filtered out, dropped as
+//!   a duplicate, or kept.
 //! * [`Dedup`] drops duplicates by normalised keys ([`KeyNorm`], [`normalize_phone`]) keeping
-//!   the first, last or most complete row ([`Keep`]); [`Filter`] selects rows by simple
-//!   predicates such as `plafon >= 10000000`.
+//!   the first, last or most complete row ([`Keep`]), and reports each with the [`Origin`]
+//!   of both rows; [`Filter`] selects rows by simple predicates such as
+//!   `plafon >= 10000000`.
 //! * [`XlsxWriter`] writes formatted, constant-memory workbooks; [`split_by`] cuts a table into
 //!   one group per branch with [`safe_file_stem`] names; [`write_csv`] writes CSV.
 //! * [`Repairer`] re-joins records of delimited text exports broken across lines and reports
@@ -81,11 +85,11 @@ pub use crate::cell::Cell;
 pub use crate::crypto::{
     DecryptOptions, EncryptOptions, Encryption, decrypt, decrypt_with, encrypt, encryption,
 };
-pub use crate::dedup::{Dedup, DedupReport, Duplicate, Keep, KeyNorm, normalize_phone};
+pub use crate::dedup::{Dedup, DedupReport, Duplicate, Keep, KeyNorm, Origin, normalize_phone};
 pub use crate::error::{Error, ErrorKind, Position, Result};
 pub use crate::header::{Aliases, column_list, normalize_header};
 pub use crate::merge::{
-    MergeReport, Merged, Merger, Reject as MergeReject, RejectReason as MergeRejectReason,
+    Input, MergeReport, Merged, Merger, Reject as MergeReject, RejectReason as MergeRejectReason,
     SOURCE_COLUMNS, Sheets, SourceReport, collect_inputs,
 };
 #[cfg(feature = "serde")]

@@ -261,8 +261,7 @@ impl OdsSheet {
 /// Checks an `.xls` file and returns a container holding only its checked `Workbook` stream.
 pub(crate) fn xls(bytes: &[u8], limit: u64) -> Result<Vec<u8>> {
     let corrupt = |reason: String| -> Error { ErrorKind::Corrupt { format: "xls", reason }.into() };
-    let mut container =
-        cfb::CompoundFile::open(Cursor::new(bytes)).map_err(|e| corrupt(e.to_string()))?;
+    let mut container = crate::crypto::open_cfb(bytes).map_err(|e| corrupt(e.to_string()))?;
     // calamine reads the BIFF8 name, then the BIFF5 one.
     let name = ["Workbook", "Book"]
         .into_iter()

@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 use std::sync::{Arc, mpsc};
 
 use calamine::{Reader as _, Sheets};
@@ -76,10 +77,31 @@ pub enum HeaderRow {
     /// widest of those rows.
     /// Title rows such as `LAPORAN LEADS CABANG BEKASI` above the header are skipped.
     Auto,
-    /// This 1-based row.
+    /// This 1-based row; the rows above it are counted ([`Reader::rows_above_header`]) and
+    /// not read. An empty row there is [`ErrorKind::EmptyHeaderRow`], never the next row.
     Row(u64),
-    /// No header: columns are named `column_A`, `column_B`, ...
+    /// No header: every row is data, and columns are named by their letter, `column_a`,
+    /// `column_b`, ..., `column_z`, `column_aa`, ...
     None,
+}
+
+/// The name of a column without a header: `column_a` for column 0, `column_aa` for 26.
+/// Lower case, so the name is its own [`normalize_header`] form and stays the same through
+/// [`Aliases`](crate::Aliases) and [`Merger`](crate::Merger).
+fn unnamed_column(index: u32) -> String {
+    format!("column_{}", column_letter(index).to_ascii_lowercase())
+}
+
+/// [`ErrorKind::InvalidParameter`] for `HeaderRow::Row(0)`.
+fn check_header(header: HeaderRow) -> Result<()> {
+    if header == HeaderRow::Row(0) {
+        return Err(ErrorKind::InvalidParameter {
+            name: "header row",
+            reason: "rows are numbered from 1".into(),
+        }
+        .into());
+    }
+    Ok(())
 }
 
 /// How many leading rows [`HeaderRow::Auto`] examines.
@@ -412,7 +434,20 @@ impl Workbook {
         max_unzipped: u64,
     ) -> Result<Workbook> {
         let (bytes, encrypted) = if bytes.starts_with(&CFB_MAGIC) {
-            match decrypt::encryption(&bytes) {
+            let scheme = match decrypt::open_cfb(&bytes) {
+                Ok(mut container) => decrypt::encryption_in(&mut container),
+                // Both an `.xls` and an encrypted `.xlsx` are compound files: name the one
+                // the file name says, not always `.xls`.
+                Err(e) => {
+                    let format = match format {
+                        Some(Format::Xls) => "xls",
+                        Some(Format::Xlsx | Format::Xlsb) => decrypt::ENCRYPTED_PACKAGE,
+                        _ => "OLE/CFB container (an .xls or an encrypted Office package)",
+                    };
+                    return Err(ErrorKind::Corrupt { format, reason: e.to_string() }.into());
+                }
+            };
+            match scheme {
                 Encryption::None => (bytes, false),
                 Encryption::LegacyXls => {
                     return Err(ErrorKind::UnsupportedEncryption {
@@ -643,6 +678,7 @@ enum Source {
 pub struct Reader {
     headers: Vec<String>,
     header_row: Option<u64>,
+    rows_above_header: usize,
     source: Source,
     position: Position,
 }
@@ -658,6 +694,8 @@ impl std::fmt::Debug for Reader {
 
 impl Reader {
     fn from_stream(mut stream: SheetStream, header: HeaderRow) -> Result<Reader> {
+        check_header(header)?;
+        let mut rows_above_header = 0;
         let (headers, header_row, first_col) = match header {
             HeaderRow::None => {
                 let ahead = stream.peek(HEADER_SCAN_ROWS)?;
@@ -671,11 +709,8 @@ impl Reader {
                         seen.iter().map(|c| c.1).max().unwrap_or(0),
                     ),
                 };
-                let headers = if empty {
-                    Vec::new()
-                } else {
-                    (first..=last).map(|c| format!("column_{}", column_letter(c))).collect()
-                };
+                let headers =
+                    if empty { Vec::new() } else { (first..=last).map(unnamed_column).collect() };
                 (headers, None, first)
             }
             HeaderRow::Row(n) => {
@@ -683,13 +718,17 @@ impl Reader {
                 loop {
                     let ahead = stream.peek(1)?;
                     match ahead.front() {
-                        Some((r, _)) if u64::from(*r) + 1 < n => stream.skip_ahead(1),
+                        Some((r, _)) if u64::from(*r) + 1 < n => {
+                            stream.skip_ahead(1);
+                            rows_above_header += 1;
+                        }
                         Some((r, cells)) if u64::from(*r) + 1 == n => {
                             let (headers, first) = header_names(cells);
                             stream.skip_ahead(1);
                             break (headers, Some(n), first);
                         }
-                        _ => return Err(ErrorKind::NoHeader { scanned: 0 }.into()),
+                        // A sheet stores no empty rows: row `n` is empty or past the end.
+                        _ => return Err(ErrorKind::EmptyHeaderRow { row: n }.into()),
                     }
                 }
             }
@@ -699,20 +738,22 @@ impl Reader {
                     .ok_or(ErrorKind::NoHeader { scanned: ahead.len() })?;
                 let (headers, first) = header_names(&ahead[idx].1);
                 let row = u64::from(ahead[idx].0) + 1;
-                // Rows above and including the header are not data.
+                // Rows above and including the header are not data; those above are counted.
                 stream.skip_ahead(idx + 1);
+                rows_above_header = idx;
                 (headers, Some(row), first)
             }
         };
         Ok(Reader {
             headers,
             header_row,
+            rows_above_header,
             source: Source::Sheet(Box::new(stream), first_col),
             position: Position::default(),
         })
     }
 
-    /// The column names, as written in the header (trimmed; blanks become `column_X`,
+    /// The column names, as written in the header (trimmed; blanks become `column_x`,
     /// repeats get `_2`, `_3`, ...).
     pub fn headers(&self) -> &[String] {
         &self.headers
@@ -721,6 +762,13 @@ impl Reader {
     /// The 1-based row (or line) of the header, if there is one.
     pub fn header_row(&self) -> Option<u64> {
         self.header_row
+    }
+
+    /// How many rows with values above the header row were passed over, not read as data:
+    /// title rows that [`HeaderRow::Auto`] skipped, or the rows above a [`HeaderRow::Row`].
+    /// Blank rows are not counted, for workbooks (which do not store them) and text alike.
+    pub fn rows_above_header(&self) -> usize {
+        self.rows_above_header
     }
 
     /// The file and sheet being read.
@@ -900,7 +948,7 @@ fn header_names(cells: &[(u32, Cell)]) -> (Vec<String>, u32) {
     }
     for (i, name) in names.iter_mut().enumerate() {
         if name.is_empty() {
-            *name = format!("column_{}", column_letter(first + i as u32));
+            *name = unnamed_column(first + i as u32);
         }
     }
     (dedupe_names(names), first)
@@ -921,7 +969,9 @@ pub(crate) fn dedupe_names(names: Vec<String>) -> Vec<String> {
 
 /// Streaming reader of delimited text.
 struct CsvSource {
-    csv: csv::Reader<Box<dyn Read>>,
+    csv: csv::Reader<Tally<Box<dyn Read>>>,
+    /// The bytes read so far and the last of them (see [`CsvSource::next_raw_text`]).
+    tally: Rc<std::cell::Cell<(u64, u8)>>,
     record: csv::ByteRecord,
     infer: bool,
     first_row: bool,
@@ -944,29 +994,31 @@ impl CsvSource {
         // Records end at `\n` and a trailing `\r` is stripped from the last field: with the
         // CRLF terminator, csv 1.4 reports the line of the previous record
         // (https://github.com/BurntSushi/rust-csv/issues/395), and row numbers must be right.
+        let tally = Rc::new(std::cell::Cell::new((0, 0)));
         let csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(rdr);
+            .from_reader(Tally { inner: rdr, seen: Rc::clone(&tally) });
         let mut src = CsvSource {
             csv,
+            tally,
             record: csv::ByteRecord::new(),
             infer: builder.infer_types,
             first_row: true,
             pending: None,
         };
+        check_header(builder.header)?;
         let mut headers = Vec::new();
         let mut header_row = None;
+        let mut rows_above_header = 0;
         match builder.header {
             HeaderRow::None => {
                 // Peek the first row to know the width.
                 if let Some(row) = src.next_row(0).transpose()? {
-                    headers = (0..row.stray.len() as u32)
-                        .map(|c| format!("column_{}", column_letter(c)))
-                        .collect();
+                    headers = (0..row.stray.len() as u32).map(unnamed_column).collect();
                     src.pending = Some(Row {
                         number: row.number,
                         cells: row.stray.into_iter().map(|(_, c)| c).collect(),
@@ -981,25 +1033,32 @@ impl CsvSource {
                 };
                 loop {
                     let Some(row) = src.next_raw_text()? else {
-                        return Err(ErrorKind::NoHeader { scanned: 0 }.into());
+                        return Err(match wanted {
+                            Some(row) => ErrorKind::EmptyHeaderRow { row },
+                            None => ErrorKind::NoHeader { scanned: 0 },
+                        }
+                        .into());
                     };
                     let (line, fields) = row;
                     let blank = fields.iter().all(|f| f.trim().is_empty());
                     let take = match wanted {
-                        Some(n) => line >= n,
+                        // The csv parser skips empty lines: a record past line `n` means
+                        // line `n` was empty, and the next record is not the header.
+                        Some(n) if line > n || (line == n && blank) => {
+                            return Err(ErrorKind::EmptyHeaderRow { row: n }.into());
+                        }
+                        Some(n) => line == n,
                         None => !blank,
                     };
-                    if take {
+                    if !take {
+                        rows_above_header += usize::from(!blank);
+                    } else {
                         let names: Vec<String> = fields
                             .iter()
                             .enumerate()
                             .map(|(i, f)| {
                                 let t = f.trim();
-                                if t.is_empty() {
-                                    format!("column_{}", column_letter(i as u32))
-                                } else {
-                                    t.to_owned()
-                                }
+                                if t.is_empty() { unnamed_column(i as u32) } else { t.to_owned() }
                             })
                             .collect();
                         headers = dedupe_names(names);
@@ -1012,17 +1071,30 @@ impl CsvSource {
         Ok(Reader {
             headers,
             header_row,
+            rows_above_header,
             source: Source::Csv(Box::new(src)),
             position: Position::default(),
         })
     }
 
     /// The next record as decoded text fields, with its line number.
+    ///
+    /// The line is counted back from the end of the record, because the start csv 1.4 gives
+    /// is where it began reading: before the empty lines it skipped, so every record after
+    /// an empty line of an LF file had the number of a line above it. A record spans the
+    /// line breaks inside its quoted fields and its terminator, which only the last record
+    /// of the input can lack (when the input does not end with a line break).
     fn next_raw_text(&mut self) -> Result<Option<(u64, Vec<String>)>> {
         if !self.csv.read_byte_record(&mut self.record)? {
             return Ok(None);
         }
-        let line = self.record.position().map_or(0, |p| p.line());
+        let end = self.csv.position();
+        let inner_breaks: usize =
+            self.record.iter().map(|f| memchr::memchr_iter(b'\n', f).count()).sum();
+        let (n_read, last_read) = self.tally.get();
+        let unterminated = end.byte() == n_read && last_read != b'\n';
+        let spanned = inner_breaks as u64 + u64::from(!unterminated);
+        let line = end.line().saturating_sub(spanned).max(1);
         let strip_bom = std::mem::take(&mut self.first_row);
         let last = self.record.len().saturating_sub(1);
         let fields = self
@@ -1070,6 +1142,22 @@ impl CsvSource {
         }
         cells.resize(width, Cell::Empty);
         Some(Ok(Row { number: line, cells, stray }))
+    }
+}
+
+/// A reader that counts the bytes read through it and keeps the last one.
+struct Tally<R> {
+    inner: R,
+    seen: Rc<std::cell::Cell<(u64, u8)>>,
+}
+
+impl<R: Read> Read for Tally<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if let Some(&last) = buf[..n].last() {
+            self.seen.set((self.seen.get().0 + n as u64, last));
+        }
+        Ok(n)
     }
 }
 
@@ -1167,14 +1255,14 @@ mod tests {
     fn blank_and_duplicate_headers_get_names() {
         let g = grid(&[&["name", "", "name"], &["x", "y", "z"]]);
         let r = Reader::from_stream(g, HeaderRow::Auto).unwrap();
-        assert_eq!(r.headers(), ["name", "column_B", "name_2"]);
+        assert_eq!(r.headers(), ["name", "column_b", "name_2"]);
     }
 
     #[test]
     fn no_header_names_columns_by_letter() {
         let g = grid(&[&["1", "2"]]);
         let r = Reader::from_stream(g, HeaderRow::None).unwrap();
-        assert_eq!(r.headers(), ["column_A", "column_B"]);
+        assert_eq!(r.headers(), ["column_a", "column_b"]);
     }
 
     #[test]

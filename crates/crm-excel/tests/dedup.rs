@@ -46,7 +46,7 @@ proptest! {
             }
         }
         for d in &report.duplicates {
-            prop_assert!(d.kept != d.dropped);
+            prop_assert!(d.kept_row_idx != d.dropped_row_idx);
         }
     }
 }

@@ -1,6 +1,11 @@
 //! Merging the branch fixtures: alignment, provenance, rejects, accounting.
 
-use crm_excel::{Aliases, Cell, Dedup, Keep, Merger, SOURCE_COLUMNS, Sheets, collect_inputs};
+use std::path::Path;
+
+use crm_excel::{
+    Aliases, Cell, Dedup, HeaderRow, Input, Keep, Merger, Origin, SOURCE_COLUMNS, Sheets, Table,
+    XlsxWriter, collect_inputs,
+};
 
 use crate::util::data;
 
@@ -93,6 +98,13 @@ fn duplicates_across_branches_are_found_by_phone() {
     // Budi (0812-3456-7890 / +62 812 3456 7890) and Siti (81311112222 / 081311112222).
     assert_eq!(report.duplicates.len(), 2, "{report:?}");
     assert_eq!(t.len(), 7);
+    // The provenance columns say where both rows of each duplicate are.
+    let budi = &report.duplicates[0];
+    let at = |source: &str, sheet: Option<&str>, row| {
+        Some(Origin { source: source.into(), sheet: sheet.map(String::from), row })
+    };
+    assert_eq!(budi.dropped, at("leads-bogor.csv", None, 3));
+    assert_eq!(budi.kept, at("leads-bekasi.xlsx", Some("Leads"), 4));
 }
 
 #[test]
@@ -117,18 +129,162 @@ fn wrong_password_stops_the_merge_naming_the_file() {
 }
 
 #[test]
-fn folders_expand_to_their_readable_files() {
-    let files = collect_inputs(&[data("branches")]).unwrap();
-    let names: Vec<String> =
-        files.iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+fn folders_expand_to_their_readable_files_named_by_the_folder() {
+    let inputs = collect_inputs(&[data("branches")]).unwrap();
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
     assert_eq!(
         names,
         [
-            "leads-bekasi.xlsx",
-            "leads-bogor.csv",
-            "leads-depok.xls",
-            "legacy-cp1252.csv",
-            "two-sheets.xlsx"
+            "branches/leads-bekasi.xlsx",
+            "branches/leads-bogor.csv",
+            "branches/leads-depok.xls",
+            "branches/legacy-cp1252.csv",
+            "branches/two-sheets.xlsx"
         ]
     );
+    assert_eq!(inputs[0].path, data("branches/leads-bekasi.xlsx"));
+    let file = collect_inputs(&[data("branches/leads-depok.xls")]).unwrap();
+    assert_eq!(file, [Input::new(data("branches/leads-depok.xls"))]);
+    assert_eq!(file[0].name, "leads-depok.xls");
+}
+
+/// A workbook of leads `Lead {prefix}{i}` with the phone `phone(i)` for each `i`.
+fn leads(path: &Path, prefix: &str, ids: std::ops::Range<u32>, phone: fn(u32) -> String) {
+    let mut table = Table::new(vec!["Nama".into(), "No HP".into()]);
+    for i in ids {
+        table
+            .push_row(vec![Cell::String(format!("Lead {prefix}{i}")), Cell::String(phone(i))])
+            .unwrap();
+    }
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut xlsx = XlsxWriter::new();
+    xlsx.write_table("Leads", &table).unwrap();
+    xlsx.save(path).unwrap();
+}
+
+/// Two branches each send a `leads.xlsx`: 30 rows from Jakarta, 50 from Bandung, 10 of
+/// Bandung's phones (written `+62...`) repeating Jakarta's. The two sources keep their own
+/// names, the 10 duplicates are charged to Bandung only, and the kept rows are the table.
+// See: issue 13 ("every input row accounted for, and no silent guesses").
+#[test]
+fn r13_sources_of_one_file_name_are_told_apart_and_counted_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let (jakarta, bandung) = (dir.path().join("jakarta"), dir.path().join("bandung"));
+    leads(&jakarta.join("leads.xlsx"), "J", 0..30, |i| format!("0812{i:08}"));
+    leads(&bandung.join("leads.xlsx"), "B", 20..70, |i| format!("+62812{i:08}"));
+    let inputs = collect_inputs(&[&jakarta, &bandung]).unwrap();
+    let names: Vec<&str> = inputs.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(names, ["jakarta/leads.xlsx", "bandung/leads.xlsx"]);
+
+    let merged = Merger::new()
+        .dedup(Dedup::new(Keep::First).key_auto("phone"))
+        .merge_inputs(&inputs)
+        .unwrap();
+    let r = &merged.report;
+    let counts: Vec<(&str, usize, usize, usize)> = r
+        .sources
+        .iter()
+        .map(|s| (s.name.as_str(), s.rows, s.duplicates_removed, s.rows_kept))
+        .collect();
+    assert_eq!(counts, [("jakarta/leads.xlsx", 30, 0, 30), ("bandung/leads.xlsx", 50, 10, 40)]);
+    assert_eq!((r.rows_kept(), r.duplicates_removed()), (70, 10));
+    assert_eq!(merged.table.len(), r.rows_kept());
+
+    let file = merged.table.column_index("source_file").unwrap();
+    let from_bandung =
+        merged.table.rows().iter().filter(|row| row[file] == Cell::from("bandung/leads.xlsx"));
+    assert_eq!(from_bandung.count(), 40);
+
+    // Bandung's 20 is its 1st data row (sheet row 2), a repeat of Jakarta's 21st (row 22).
+    let first = &r.dedup.duplicates[0];
+    let at = |source: &str, row| {
+        Some(Origin { source: source.into(), sheet: Some("Leads".into()), row })
+    };
+    assert_eq!(first.dropped, at("bandung/leads.xlsx", 2));
+    assert_eq!(first.kept, at("jakarta/leads.xlsx", 22));
+    assert!(
+        r.dedup
+            .duplicates
+            .iter()
+            .all(|d| d.dropped.as_ref().unwrap().source == "bandung/leads.xlsx")
+    );
+}
+
+#[test]
+fn names_that_repeat_become_the_path_as_given_then_get_a_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("2025/jakarta"), dir.path().join("2026/jakarta"));
+    leads(&a.join("leads.xlsx"), "A", 0..1, |i| format!("0812{i:08}"));
+    leads(&b.join("leads.xlsx"), "B", 0..1, |i| format!("0813{i:08}"));
+    let inputs = collect_inputs(&[&a, &b]).unwrap();
+    assert_eq!(inputs[0].name, a.join("leads.xlsx").display().to_string());
+    assert_eq!(inputs[1].name, b.join("leads.xlsx").display().to_string());
+
+    let twice = collect_inputs(&[a.join("leads.xlsx"), a.join("leads.xlsx")]).unwrap();
+    let given = a.join("leads.xlsx").display().to_string();
+    assert_eq!(twice[0].name, given);
+    assert_eq!(twice[1].name, format!("{given} (2)"));
+    let merged = Merger::new().merge(&[a.join("leads.xlsx"), b.join("leads.xlsx")]).unwrap();
+    assert_ne!(merged.report.sources[0].name, merged.report.sources[1].name);
+
+    let same = [Input::new(a.join("leads.xlsx")), Input::new(b.join("leads.xlsx"))];
+    let err = Merger::new().merge_inputs(&same).unwrap_err();
+    assert_eq!(err.to_string(), "invalid inputs: two inputs are named \"leads.xlsx\"");
+}
+
+/// Each source's rows are blank, rejected, filtered out, dropped or kept, and nothing else;
+/// with or without provenance columns.
+#[test]
+fn filters_and_duplicates_are_charged_to_the_source_of_each_row() {
+    for provenance in [true, false] {
+        let merged = Merger::new()
+            .provenance(provenance)
+            .normalize_phone("phone")
+            .filter("plafon >= 4000000".parse().unwrap())
+            .dedup(Dedup::new(Keep::MostComplete).key_auto("phone"))
+            .merge(&branch_files())
+            .unwrap();
+        let r = &merged.report;
+        let per_source: Vec<(usize, usize, usize)> =
+            r.sources.iter().map(|s| (s.filtered_out, s.duplicates_removed, s.rows_kept)).collect();
+        // Bogor's André (3,000,000) fails the filter; Bekasi's Budi and Siti are kept, more
+        // complete than Bogor's Budi (no e-mail) and Depok's Siti (no NIK, no e-mail), which
+        // are charged to Bogor and Depok.
+        assert_eq!(per_source, [(0, 0, 4), (1, 1, 1), (0, 1, 1)], "provenance {provenance}");
+        for s in &r.sources {
+            assert_eq!(s.rows, s.filtered_out + s.duplicates_removed + s.rows_kept);
+        }
+        assert_eq!(r.rows_kept(), merged.table.len());
+        assert_eq!(r.phones_normalized, 7);
+        assert!(r.dedup.duplicates.iter().all(|d| d.dropped.is_some() && d.kept.is_some()));
+    }
+}
+
+/// The three rows above the header that automatic detection picks are in the report.
+// See: issue 13 ("every input row accounted for, and no silent guesses").
+#[test]
+fn r13_rows_above_the_header_are_reported() {
+    let merged = Merger::new().merge(&[data("calamine/biff5_write.xls")]).unwrap();
+    let source = &merged.report.sources[0];
+    assert_eq!((source.header_row, source.rows_above_header, source.rows), (Some(4), 3, 0));
+    assert_eq!(merged.report.rows_above_header(), 3);
+
+    let merged = Merger::new()
+        .header_row(HeaderRow::None)
+        .merge(&[data("calamine/biff5_write.xls")])
+        .unwrap();
+    assert_eq!(
+        merged.table.columns(),
+        [
+            "column_a",
+            "column_b",
+            "column_c",
+            "column_d",
+            "source_file",
+            "source_sheet",
+            "source_row"
+        ]
+    );
+    assert_eq!(merged.table.len(), 4);
+    assert_eq!(merged.report.sources[0].rows_above_header, 0);
 }

@@ -265,3 +265,99 @@ mod deserialize {
         );
     }
 }
+
+fn biff5(header: HeaderRow) -> crm_excel::Result<crm_excel::Reader> {
+    let mut book = Workbook::open(data("calamine/biff5_write.xls"), &Passwords::new())?;
+    book.sheet(&SheetSelector::Index(0), header)
+}
+
+/// calamine's `biff5_write.xls` has no header row: automatic detection takes its last row,
+/// and the three rows above it must be counted, not dropped unseen.
+// See: issue 13 ("every input row accounted for, and no silent guesses").
+#[test]
+fn r13_rows_above_a_detected_header_are_counted() {
+    let mut reader = biff5(HeaderRow::Auto).unwrap();
+    assert_eq!(reader.header_row(), Some(4));
+    assert_eq!(reader.headers(), ["baz", "column_b", "qux"]);
+    assert_eq!(reader.rows_above_header(), 3);
+    assert!(reader.read_all().unwrap().is_empty());
+}
+
+#[test]
+fn header_row_n_reads_the_rows_below_it_and_counts_those_above() {
+    let mut reader = biff5(HeaderRow::Row(2)).unwrap();
+    assert_eq!(reader.headers(), ["TRUE", "FALSE", "column_c", "sheetjs"]);
+    assert_eq!(reader.rows_above_header(), 1);
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.iter().map(|r| r.number()).collect::<Vec<_>>(), [3, 4]);
+
+    // The header is as wide as its row: `sheetjs` in column D is a value without a header.
+    let mut reader = biff5(HeaderRow::Row(1)).unwrap();
+    assert_eq!(reader.headers(), ["1", "2", "3"]);
+    assert_eq!(reader.rows_above_header(), 0);
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows[0].stray_cells(), [("D".to_owned(), Cell::from("sheetjs"))]);
+}
+
+/// csv 1.4 gives a record the line where it began reading, before the empty lines it skipped.
+#[test]
+fn csv_line_numbers_are_right_after_empty_lines() {
+    let text = "name,phone\n\nBudi,0812\n\n\n\"Siti\nAminah\",0813\nJoko,0814";
+    let mut reader = ReaderBuilder::new().from_csv_reader(std::io::Cursor::new(text)).unwrap();
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.iter().map(|r| r.number()).collect::<Vec<_>>(), [3, 6, 8]);
+    let crlf = "name,phone\r\n\r\nBudi,0812\r\n";
+    let mut reader = ReaderBuilder::new().from_csv_reader(std::io::Cursor::new(crlf)).unwrap();
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.iter().map(|r| r.number()).collect::<Vec<_>>(), [2, 3]);
+}
+
+#[test]
+fn no_header_reads_every_row_with_columns_named_by_letter() {
+    let mut reader = biff5(HeaderRow::None).unwrap();
+    assert_eq!(reader.headers(), ["column_a", "column_b", "column_c", "column_d"]);
+    assert_eq!((reader.header_row(), reader.rows_above_header()), (None, 0));
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.len(), 4);
+    assert_eq!(rows[0].number(), 1);
+    assert_eq!(rows[0].cells(), [Cell::Int(1), Cell::Int(2), Cell::Int(3), Cell::Empty]);
+    assert_eq!(rows[1].cells()[3], Cell::from("sheetjs"));
+}
+
+#[test]
+fn column_aa_follows_column_z() {
+    let line = (1..=28).map(|i| i.to_string()).collect::<Vec<_>>().join(",");
+    let mut builder = ReaderBuilder::new();
+    builder.header_row(HeaderRow::None);
+    let reader = builder.from_csv_reader(std::io::Cursor::new(format!("{line}\n"))).unwrap();
+    assert_eq!(&reader.headers()[24..], ["column_y", "column_z", "column_aa", "column_ab"]);
+}
+
+#[test]
+fn header_row_zero_is_refused() {
+    let err = biff5(HeaderRow::Row(0)).unwrap_err();
+    assert!(err.to_string().ends_with("invalid header row: rows are numbered from 1"), "{err}");
+    let mut builder = ReaderBuilder::new();
+    builder.header_row(HeaderRow::Row(0));
+    assert!(builder.from_csv_reader(std::io::Cursor::new("a,b\n")).is_err());
+}
+
+/// The row asked for is the header, or an error: never the next row with values.
+#[test]
+fn an_empty_header_row_is_an_error_not_the_next_row() {
+    let err = biff5(HeaderRow::Row(9)).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::EmptyHeaderRow { row: 9 }), "{err}");
+    assert!(err.to_string().ends_with("sheet \"SheetJS\": header row 9 is empty"), "{err}");
+    let csv = |header: u64, text: &'static str| {
+        let mut builder = ReaderBuilder::new();
+        builder.header_row(HeaderRow::Row(header));
+        builder.from_csv_reader(std::io::Cursor::new(text))
+    };
+    let title = "LAPORAN LEADS\n\nname,phone\nBudi,0812\n";
+    let err = csv(2, title).unwrap_err();
+    assert_eq!(err.to_string(), "header row 2 is empty");
+    assert!(matches!(csv(9, title).unwrap_err().kind(), ErrorKind::EmptyHeaderRow { row: 9 }));
+    let reader = csv(3, title).unwrap();
+    assert_eq!(reader.headers(), ["name", "phone"]);
+    assert_eq!(reader.rows_above_header(), 1);
+}

@@ -1,18 +1,19 @@
 //! `crm excel merge` and `crm excel split`.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use crate::cmd::write_csv;
 use anyhow::{Context, bail};
+
+use crate::cmd::write_csv;
 use crm_excel::{
-    Aliases, Cell, Dedup, DedupReport, Filter, Keep, MergeReport, Merger, Passwords, ReaderBuilder,
-    SOURCE_COLUMNS, Sheets, Table, TableStyle, XlsxWriter, collect_inputs, split_by,
+    Aliases, Cell, Dedup, DedupReport, ErrorKind, HeaderRow, Keep, MergeReport, Merged, Merger,
+    Origin, Passwords, ReaderBuilder, Sheets, Table, TableStyle, XlsxWriter, collect_inputs,
+    split_by,
 };
 
-use crate::args::{KeepArg, MergeArgs, PasswordArgs, SplitArgs};
+use crate::args::{HeaderArgs, KeepArg, MergeArgs, PasswordArgs, SplitArgs};
 use crate::summary::thousands;
 use crm_core::mask;
 
@@ -30,6 +31,27 @@ pub(crate) fn load_passwords(args: &PasswordArgs) -> anyhow::Result<Passwords> {
         passwords.extend_from_csv(file).with_context(|| path.display().to_string())?;
     }
     Ok(passwords)
+}
+
+/// The header row `--header-row` and `--no-header` ask for.
+pub(crate) fn header_row(args: &HeaderArgs) -> HeaderRow {
+    match (args.header_row, args.no_header) {
+        (_, true) => HeaderRow::None,
+        (Some(n), false) => HeaderRow::Row(n),
+        (None, false) => HeaderRow::Auto,
+    }
+}
+
+/// A sheet without a header row found: say how to read it.
+fn with_header_hint(err: crm_excel::Error) -> anyhow::Error {
+    if matches!(err.kind(), ErrorKind::NoHeader { .. }) {
+        anyhow::anyhow!(
+            "{err}; give the header row with --header-row N, or read every row as data with \
+             --no-header"
+        )
+    } else {
+        err.into()
+    }
 }
 
 /// Output kinds, by extension.
@@ -89,27 +111,8 @@ pub(crate) struct MergeOutcome {
     pub(crate) duplicates: usize,
     pub(crate) rejected: usize,
     pub(crate) filtered: usize,
-    /// Per `--where`, rows it removed because their cell was not a number (or date).
-    pub(crate) not_comparable: Vec<u64>,
     pub(crate) sources: usize,
     pub(crate) phones_normalized: usize,
-}
-
-/// A source's identity in the merged table: (file name, sheet).
-type SourceKey = (String, String);
-
-fn source_key(table: &Table, row: &[Cell]) -> Option<SourceKey> {
-    let file = table.column_index(SOURCE_COLUMNS[0]).ok()?;
-    let sheet = table.column_index(SOURCE_COLUMNS[1]).ok()?;
-    Some((row[file].to_text().into_owned(), row[sheet].to_text().into_owned()))
-}
-
-fn report_key(source: &crm_excel::SourceReport) -> SourceKey {
-    let file = source
-        .file
-        .file_name()
-        .map_or_else(|| source.file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    (file, source.sheet.clone().unwrap_or_default())
 }
 
 pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
@@ -123,77 +126,51 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
         Some(path) => Aliases::builtin_and_file(path)?,
         None => Aliases::builtin(),
     };
-    let filters: Vec<Filter> = args.filters.iter().map(|f| f.parse()).collect::<Result<_, _>>()?;
     let sheets = match (&args.sheet, args.all_sheets) {
         (Some(name), _) => Sheets::Named(name.clone()),
         (None, true) => Sheets::All,
         (None, false) => Sheets::First,
     };
-    let spinner = crate::progress::spinner(&format!("merging {} files", inputs.len()));
-    let merged = Merger::new().aliases(aliases).passwords(passwords).sheets(sheets).merge(&inputs);
-    spinner.finish_and_clear();
-    let merged = merged?;
-    let report = merged.report;
-    let mut table = merged.table;
-    let mut phones_normalized = 0;
+    let mut merger = Merger::new()
+        .aliases(aliases)
+        .passwords(passwords)
+        .header_row(header_row(&args.header))
+        .sheets(sheets);
     for column in &args.normalize_phones {
-        phones_normalized += table.normalize_phones(column)?;
+        merger = merger.normalize_phone(column);
     }
-    // Filter first, so a duplicate that passes the filter is kept over one that does not.
-    let filter_report = table.filter(&filters)?;
-    let filtered = filter_report.removed;
-    let mut passed_per_source: HashMap<SourceKey, usize> = HashMap::new();
-    for row in table.rows() {
-        if let Some(k) = source_key(&table, row) {
-            *passed_per_source.entry(k).or_default() += 1;
-        }
+    for filter in &args.filters {
+        merger = merger.filter(filter.parse()?);
     }
-    let filtered_per_source: HashMap<SourceKey, usize> = report
-        .sources
-        .iter()
-        .map(|s| {
-            let key = report_key(s);
-            let passed = passed_per_source.get(&key).copied().unwrap_or(0);
-            (key, s.rows.saturating_sub(passed))
-        })
-        .collect();
-    let mut dups = DedupReport::default();
-    let mut dup_table = None;
     if !args.keys.is_empty() {
         let keep = match args.keep {
             KeepArg::First => Keep::First,
             KeepArg::Last => Keep::Last,
             KeepArg::MostComplete => Keep::MostComplete,
         };
-        let dedup = args.keys.iter().fold(Dedup::new(keep), |d, k| d.key_auto(k));
-        dups = dedup.find(&table)?;
-        let report_table = duplicates_table(&table, &dups)?;
-        if let Some(path) = &args.duplicates_out {
-            let file = File::create(path).with_context(|| path.display().to_string())?;
-            write_csv(&report_table, BufWriter::new(file))?;
-        }
-        dup_table = Some(report_table);
+        merger = merger.dedup(args.keys.iter().fold(Dedup::new(keep), |d, k| d.key_auto(k)));
     }
-    let mut dups_per_source: HashMap<SourceKey, usize> = HashMap::new();
-    for d in &dups.duplicates {
-        if let Some(k) = source_key(&table, &table.rows()[d.dropped]) {
-            *dups_per_source.entry(k).or_default() += 1;
-        }
+    let spinner = crate::progress::spinner(&format!("merging {} files", inputs.len()));
+    let merged = merger.merge_inputs(&inputs);
+    spinner.finish_and_clear();
+    let Merged { table, report } = merged.map_err(with_header_hint)?;
+    let duplicates = duplicates_table(&report.dedup)?;
+    if let Some(path) = &args.duplicates_out {
+        let file = File::create(path).with_context(|| path.display().to_string())?;
+        write_csv(&duplicates, BufWriter::new(file))?;
     }
-    table.remove_rows(dups.duplicates.iter().map(|d| d.dropped));
     if let Some(path) = &args.rejects_out {
         let file = File::create(path).with_context(|| path.display().to_string())?;
         write_csv(&rejects_table(&report), BufWriter::new(file))?;
     }
     match kind {
         OutKind::Xlsx => {
-            let summary = summary_table(&report, &filtered_per_source, &dups_per_source);
             let mut xlsx = XlsxWriter::new();
             xlsx.write_table("Data", &table)?;
             xlsx.table_style(Some(TableStyle::Medium2));
-            xlsx.write_table("Summary", &summary)?;
-            if let Some(dup_table) = dup_table.as_ref().filter(|t| !t.is_empty()) {
-                xlsx.write_table("Duplicates", dup_table)?;
+            xlsx.write_table("Summary", &summary_table(&report))?;
+            if !duplicates.is_empty() {
+                xlsx.write_table("Duplicates", &duplicates)?;
             }
             if !report.rejects.is_empty() {
                 xlsx.write_table("Rejected", &rejects_table(&report))?;
@@ -208,19 +185,18 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
     }
     let outcome = MergeOutcome {
         rows: table.len(),
-        duplicates: dups.duplicates.len(),
+        duplicates: report.duplicates_removed(),
         rejected: report.rejects.len(),
-        filtered,
-        not_comparable: filter_report.not_comparable,
+        filtered: report.filtered_out(),
         sources: report.sources.len(),
-        phones_normalized,
+        phones_normalized: report.phones_normalized,
     };
     print_merge_summary(&report, &outcome, args, kind);
     Ok(outcome)
 }
 
 /// One row per dropped duplicate: where it was, where the kept row is, the masked key.
-fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> {
+fn duplicates_table(dups: &DedupReport) -> anyhow::Result<Table> {
     let mut out = Table::new(
         [
             "dropped_file",
@@ -234,20 +210,22 @@ fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> 
         .map(String::from)
         .to_vec(),
     );
-    let file = table.column_index(SOURCE_COLUMNS[0])?;
-    let sheet = table.column_index(SOURCE_COLUMNS[1])?;
-    let row = table.column_index(SOURCE_COLUMNS[2])?;
+    let cells = |origin: Option<&Origin>| -> [Cell; 3] {
+        match origin {
+            Some(o) => [
+                Cell::String(o.source.clone()),
+                o.sheet.clone().map_or(Cell::Empty, Cell::String),
+                Cell::Int(o.row as i64),
+            ],
+            None => [Cell::Empty, Cell::Empty, Cell::Empty],
+        }
+    };
     for d in &dups.duplicates {
-        let (a, b) = (&table.rows()[d.dropped], &table.rows()[d.kept]);
-        out.push_row(vec![
-            a[file].clone(),
-            a[sheet].clone(),
-            a[row].clone(),
-            b[file].clone(),
-            b[sheet].clone(),
-            b[row].clone(),
-            Cell::String(mask(&d.key)),
-        ])?;
+        let mut row = Vec::with_capacity(7);
+        row.extend(cells(d.dropped.as_ref()));
+        row.extend(cells(d.kept.as_ref()));
+        row.push(Cell::String(mask(&d.key)));
+        out.push_row(row)?;
     }
     Ok(out)
 }
@@ -255,13 +233,9 @@ fn duplicates_table(table: &Table, dups: &DedupReport) -> anyhow::Result<Table> 
 fn rejects_table(report: &MergeReport) -> Table {
     let mut out = Table::new(["file", "sheet", "row", "reason"].map(String::from).to_vec());
     for r in &report.rejects {
-        let file = r
-            .file
-            .file_name()
-            .map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         // Four cells for four columns: this cannot fail.
         let _ = out.push_row(vec![
-            Cell::String(file),
+            Cell::String(r.source.clone()),
             r.sheet.clone().map_or(Cell::Empty, Cell::String),
             Cell::Int(r.row as i64),
             Cell::String(r.reason.to_string()),
@@ -270,16 +244,14 @@ fn rejects_table(report: &MergeReport) -> Table {
     out
 }
 
-fn summary_table(
-    report: &MergeReport,
-    filtered: &HashMap<SourceKey, usize>,
-    dups: &HashMap<SourceKey, usize>,
-) -> Table {
+/// One row per source and a TOTAL row, as the library counted them.
+fn summary_table(report: &MergeReport) -> Table {
     let columns = [
         "source_file",
         "source_sheet",
         "encrypted",
         "header_row",
+        "rows_above_header",
         "rows_read",
         "blank_rows",
         "rejected_rows",
@@ -289,34 +261,38 @@ fn summary_table(
         "missing_columns",
     ];
     let mut out = Table::new(columns.map(String::from).to_vec());
-    let mut totals = [0usize; 6];
+    let int = |n: usize| Cell::Int(n as i64);
     for s in &report.sources {
-        let key = report_key(s);
-        let f = filtered.get(&key).copied().unwrap_or(0);
-        let d = dups.get(&key).copied().unwrap_or(0);
-        let read = s.rows + s.blank_rows + s.rejected_rows;
-        let kept = s.rows.saturating_sub(f + d);
-        for (t, v) in totals.iter_mut().zip([read, s.blank_rows, s.rejected_rows, f, d, kept]) {
-            *t += v;
-        }
+        // As many cells as columns: this cannot fail.
         let _ = out.push_row(vec![
-            Cell::String(key.0),
-            Cell::String(key.1),
+            Cell::String(s.name.clone()),
+            s.sheet.clone().map_or(Cell::Empty, Cell::String),
             Cell::Bool(s.encrypted),
             s.header_row.map_or(Cell::Empty, |r| Cell::Int(r as i64)),
-            Cell::Int(read as i64),
-            Cell::Int(s.blank_rows as i64),
-            Cell::Int(s.rejected_rows as i64),
-            Cell::Int(f as i64),
-            Cell::Int(d as i64),
-            Cell::Int(kept as i64),
+            int(s.rows_above_header),
+            int(s.rows_read()),
+            int(s.blank_rows),
+            int(s.rejected_rows),
+            int(s.filtered_out),
+            int(s.duplicates_removed),
+            int(s.rows_kept),
             Cell::String(s.missing_columns.join(", ")),
         ]);
     }
-    let mut total_row = vec![Cell::from("TOTAL"), Cell::Empty, Cell::Empty, Cell::Empty];
-    total_row.extend(totals.iter().map(|&t| Cell::Int(t as i64)));
-    total_row.push(Cell::Empty);
-    let _ = out.push_row(total_row);
+    let _ = out.push_row(vec![
+        Cell::from("TOTAL"),
+        Cell::Empty,
+        Cell::Empty,
+        Cell::Empty,
+        int(report.rows_above_header()),
+        int(report.rows_read()),
+        int(report.blank_rows()),
+        int(report.rejects.len()),
+        int(report.filtered_out()),
+        int(report.duplicates_removed()),
+        int(report.rows_kept()),
+        Cell::Empty,
+    ]);
     out
 }
 
@@ -326,32 +302,56 @@ fn print_merge_summary(
     args: &MergeArgs,
     kind: OutKind,
 ) {
-    let read: usize = report.sources.iter().map(|s| s.rows + s.blank_rows + s.rejected_rows).sum();
-    eprintln!("merged {} sources: {} rows read", outcome.sources, thousands(read as u64));
+    eprintln!(
+        "merged {} sources: {} rows read",
+        outcome.sources,
+        thousands(report.rows_read() as u64)
+    );
     for s in &report.sources {
-        let (file, sheet) = report_key(s);
-        let mut line = format!("  {file}");
-        if !sheet.is_empty() {
+        let mut line = format!("  {}", s.name);
+        if let Some(sheet) = &s.sheet {
             line.push_str(&format!(" [{sheet}]"));
         }
         if s.encrypted {
             line.push_str(" (encrypted)");
         }
         line.push_str(&format!(": {} rows", thousands(s.rows as u64)));
+        if s.rows_above_header > 0 {
+            line.push_str(&format!(
+                "; {} rows above the header (row {}) not read",
+                thousands(s.rows_above_header as u64),
+                s.header_row.unwrap_or_default()
+            ));
+        }
+        if s.filtered_out > 0 {
+            line.push_str(&format!("; {} filtered out", thousands(s.filtered_out as u64)));
+        }
+        if s.duplicates_removed > 0 {
+            line.push_str(&format!(
+                "; {} duplicates removed",
+                thousands(s.duplicates_removed as u64)
+            ));
+        }
+        if s.rows_kept != s.rows {
+            line.push_str(&format!("; {} kept", thousands(s.rows_kept as u64)));
+        }
         if !s.missing_columns.is_empty() {
             line.push_str(&format!("; missing columns: {}", s.missing_columns.join(", ")));
         }
         eprintln!("{line}");
     }
+    if report.rows_above_header() > 0 {
+        eprintln!(
+            "  rows above header rows, not read: {} (give the header row with --header-row N, \
+             or read every row with --no-header)",
+            thousands(report.rows_above_header() as u64)
+        );
+    }
     eprintln!("  blank rows skipped: {}", thousands(report.blank_rows() as u64));
     eprintln!("  rows rejected: {}", thousands(outcome.rejected as u64));
     for r in report.rejects.iter().take(MAX_LISTED) {
-        let file = r
-            .file
-            .file_name()
-            .map_or_else(|| r.file.display().to_string(), |n| n.to_string_lossy().into_owned());
         let sheet = r.sheet.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
-        eprintln!("    {file}{sheet} row {}: {}", r.row, r.reason);
+        eprintln!("    {}{sheet} row {}: {}", r.source, r.row, r.reason);
     }
     if report.rejects.len() > MAX_LISTED {
         eprintln!("    ... and {} more", report.rejects.len() - MAX_LISTED);
@@ -368,7 +368,7 @@ fn print_merge_summary(
             thousands(outcome.filtered as u64),
             args.filters.join("; ")
         );
-        for (expr, n) in args.filters.iter().zip(&outcome.not_comparable) {
+        for (expr, n) in args.filters.iter().zip(&report.not_comparable) {
             if *n > 0 {
                 eprintln!(
                     "    {} of them not a number or date where `{expr}` compares one",
@@ -403,11 +403,11 @@ pub(crate) struct SplitOutcome {
 
 pub(crate) fn split(args: &SplitArgs) -> anyhow::Result<SplitOutcome> {
     let mut builder = ReaderBuilder::new();
-    builder.passwords(load_passwords(&args.passwords)?);
+    builder.passwords(load_passwords(&args.passwords)?).header_row(header_row(&args.header));
     if let Some(sheet) = &args.sheet {
         builder.sheet_name(sheet);
     }
-    let mut reader = builder.from_path(&args.input)?;
+    let mut reader = builder.from_path(&args.input).map_err(with_header_hint)?;
     let mut table = Table::new(reader.headers().to_vec());
     let mut rejected = Vec::new();
     for row in reader.rows() {
@@ -442,6 +442,14 @@ pub(crate) fn split(args: &SplitArgs) -> anyhow::Result<SplitOutcome> {
     for (group, path) in groups.iter().zip(&files) {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         eprintln!("  {name}: {} rows", thousands(group.table.len() as u64));
+    }
+    if reader.rows_above_header() > 0 {
+        eprintln!(
+            "  rows above the header (row {}), not read: {} (give the header row with \
+             --header-row N, or read every row with --no-header)",
+            reader.header_row().unwrap_or_default(),
+            thousands(reader.rows_above_header() as u64)
+        );
     }
     if !rejected.is_empty() {
         let listed: Vec<String> = rejected.iter().take(MAX_LISTED).map(u64::to_string).collect();

@@ -20,9 +20,9 @@ mod retail;
 
 use crate::args::{
     AttachArg, AudienceArgs, AutodebitArgs, BacktestArgs, ChannelArg, DemoArgs, EncodingArg,
-    FamilyArg, JoinArg, KeepArg, LeadsScoreArgs, LeadsTrainArgs, MailPlanArgs, MergeArgs,
-    MessageRenderArgs, MethodArg, MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg, RfmArgs,
-    ScaleArg, SegmentArgs, SplitArg, SplitArgs, TransformArg, ValidateArgs,
+    FamilyArg, HeaderArgs, JoinArg, KeepArg, LeadsScoreArgs, LeadsTrainArgs, MailPlanArgs,
+    MergeArgs, MessageRenderArgs, MethodArg, MonetaryArg, PasswordArgs, RepairArgs, ReturnsArg,
+    RfmArgs, ScaleArg, SegmentArgs, SplitArg, SplitArgs, TransformArg, ValidateArgs,
 };
 use crate::cmd;
 use crate::summary::thousands;
@@ -599,6 +599,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
             passwords: Vec::new(),
             password_file: Some(password_file.clone()),
         },
+        header: HeaderArgs::default(),
         keys: vec!["phone".into()],
         normalize_phones: vec!["phone".into()],
         keep: KeepArg::MostComplete,
@@ -618,6 +619,7 @@ pub(crate) fn run(args: &DemoArgs) -> anyhow::Result<()> {
         out_dir: split_dir.clone(),
         sheet: Some("Data".into()),
         passwords: PasswordArgs { passwords: Vec::new(), password_file: None },
+        header: HeaderArgs::default(),
     })?;
 
     let n_records = (args.rows * 4).max(100);
