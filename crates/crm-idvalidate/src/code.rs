@@ -193,7 +193,8 @@ codes! {
     BirthplaceCorrected = "BIRTHPLACE_CORRECTED", Info;
     /// The birthplace matched no official name above the threshold.
     BirthplaceUnknown = "BIRTHPLACE_UNKNOWN", Warning;
-    /// The recorded birth date is not a date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY).
+    /// The recorded birth date is not a date in a form [`crm_core::parse_date`] reads
+    /// (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYYMMDD, ...).
     BirthDateInvalid = "BIRTH_DATE_INVALID", Error;
     /// The recorded gender is not one of L/P, M/F, Laki-laki/Perempuan, Pria/Wanita.
     GenderInvalid = "GENDER_INVALID", Error;

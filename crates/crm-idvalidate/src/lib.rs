@@ -66,7 +66,7 @@ pub use crate::digits::{DistrictCode, RegencyCode, Region};
 pub use crate::error::ParseError;
 pub use crate::kk::{Kk, KkCheck, check_kk};
 pub use crate::name::{MAX_NAME_CHARS, NameCheck, check_name};
-pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik, mask};
+pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik};
 pub use crate::record::{
     BatchResult, Field, Finding, Record, RecordResult, RecordValidator, Summary,
 };
@@ -74,3 +74,6 @@ pub use crate::region::{
     District, Historical, Province, Regency, district, districts, historical, province, provinces,
     regencies, regency,
 };
+/// Masks a NIK, KK or other personal data for logs (`3201********0001`): crm-core's one
+/// masking rule, re-exported.
+pub use crm_core::mask;

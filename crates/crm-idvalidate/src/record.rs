@@ -11,7 +11,8 @@ use crate::birthplace::{BirthplaceMatcher, MatchKind, PlaceMatch};
 use crate::code::{Code, Severity, Status};
 use crate::kk::check_kk;
 use crate::name::check_name;
-use crate::nik::{Gender, check_nik, mask, years_between};
+use crate::nik::{Gender, check_nik, years_between};
+use crm_core::mask;
 
 /// A field of a customer record.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -84,7 +85,9 @@ pub struct Record<'a> {
     pub name: Option<&'a str>,
     /// The birthplace.
     pub birthplace: Option<&'a str>,
-    /// The recorded birth date: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`.
+    /// The recorded birth date, in any form [`crm_core::parse_date`] reads: `YYYY-MM-DD`,
+    /// `YYYY/MM/DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY` or `YYYYMMDD` (one-digit day
+    /// and month when separated), optionally followed by a time of day.
     pub birth_date: Option<&'a str>,
     /// The recorded gender: L/P, M/F, Laki-laki/Perempuan, Pria/Wanita (any case).
     pub gender: Option<&'a str>,
@@ -282,11 +285,12 @@ impl RecordValidator {
             }
         }
         if let Some(text) = present(record.birth_date) {
-            match parse_date(text) {
+            match crm_core::parse_date(text).map(NaiveDate::from) {
                 None => push(
                     Field::BirthDate,
                     Code::BirthDateInvalid,
-                    "not a date (YYYY-MM-DD or DD/MM/YYYY)".into(),
+                    "not a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY or YYYYMMDD)"
+                        .into(),
                 ),
                 Some(recorded) => {
                     if let Some(from_nik) = nik_birth_date
@@ -462,32 +466,6 @@ fn excel_truncation(records: &[Record<'_>]) -> Option<Finding> {
     })
 }
 
-/// A recorded date: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`, day and month with one or
-/// two digits (a time after the date is ignored). Parsed by hand: this runs once per record.
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    let date = t.split([' ', 'T']).next()?;
-    let num = |s: &str| -> Option<u32> {
-        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let sep = if date.contains('/') { '/' } else { '-' };
-    let mut parts = date.split(sep);
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let (year, month, day) = if a.len() == 4 && sep == '-' {
-        (num(a)?, num(b)?, num(c)?)
-    } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
-        (num(c)?, num(b)?, num(a)?)
-    } else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
-}
-
 /// A recorded gender in the spellings Indonesian forms use.
 pub(crate) fn parse_gender(text: &str) -> Option<Gender> {
     match text.trim().to_lowercase().as_str() {
@@ -587,23 +565,32 @@ mod tests {
         assert_eq!(codes(Record { nik_was_number: false, ..r }), []);
     }
 
+    /// Recorded birth dates are read by crm-core's one date parser.
     #[test]
-    fn recorded_dates_in_three_forms() {
-        let d = NaiveDate::from_ymd_opt(1997, 9, 6);
+    fn recorded_dates_in_crm_core_forms() {
+        // Born 6 September 1997: the recorded date agrees, or it is no date at all.
+        let base = Record { nik: Some("3204110609970001"), ..Record::default() };
         for text in [
             "1997-09-06",
+            "1997/09/06",
             "06/09/1997",
             "6/9/1997",
             "06-09-1997",
+            "06.09.1997",
+            "19970906",
             " 1997-09-06 00:00:00",
             "1997-09-06T08:00",
         ] {
-            assert_eq!(parse_date(text), d, "{text}");
+            assert_eq!(codes(Record { birth_date: Some(text), ..base }), [], "{text}");
         }
         for text in
-            ["1997/09/06", "09-06", "31/02/1997", "06/09/97", "kemarin", "", "1997-09-06-01"]
+            ["09-06", "31/02/1997", "06/09/97", "kemarin", "1997-09-06-01", "1997-09-06 pagi"]
         {
-            assert_eq!(parse_date(text), None, "{text}");
+            assert_eq!(
+                codes(Record { birth_date: Some(text), ..base }),
+                [Code::BirthDateInvalid],
+                "{text}"
+            );
         }
     }
 
