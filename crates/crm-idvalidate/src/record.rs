@@ -74,7 +74,9 @@ impl Finding {
     }
 }
 
-/// The fields of one record, as text (empty text counts as missing).
+/// The fields of one record, as text. A value [`crm_core::is_missing`] calls missing (empty,
+/// `-`, `NA`, `N/A`, `null`, ...) counts as an empty cell: a NIK, KK, birth date or gender
+/// is then not checked, a name is `NAME_MISSING` and a birthplace `BIRTHPLACE_MISSING`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Record<'a> {
     /// The NIK.
@@ -199,7 +201,7 @@ impl RecordValidator {
 
     /// Validates one record.
     pub fn validate(&self, record: &Record<'_>) -> RecordResult {
-        let place = record.birthplace.map(|b| self.birthplaces.find(b));
+        let place = given(record.birthplace).map(|b| self.birthplaces.find(b));
         self.validate_with(record, place)
     }
 
@@ -209,7 +211,7 @@ impl RecordValidator {
             findings.push(Finding { field, code, message })
         };
         fn present(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|v| !v.is_empty())
+            v.filter(|v| !crm_core::is_missing(v)).map(str::trim)
         }
         let mut nik_birth_date = None;
         let mut nik_gender = None;
@@ -252,7 +254,7 @@ impl RecordValidator {
                 push(Field::Kk, Code::KkEqualsNik, format!("KK {shown}: equals the NIK"));
             }
         }
-        let name_normalized = record.name.map(|name| {
+        let name_normalized = given(record.name).map(|name| {
             let c = check_name(name);
             for code in &c.codes {
                 push(Field::Name, *code, describe(*code).to_owned());
@@ -359,7 +361,7 @@ impl RecordValidator {
         progress: impl Fn(usize) + Sync,
     ) -> BatchResult {
         // Birthplaces repeat heavily: match each distinct text once.
-        let distinct: HashSet<&str> = records.iter().filter_map(|r| r.birthplace).collect();
+        let distinct: HashSet<&str> = records.iter().filter_map(|r| given(r.birthplace)).collect();
         let distinct: Vec<&str> = distinct.into_iter().collect();
         let places: HashMap<&str, PlaceMatch> =
             distinct.par_iter().map(|b| (*b, self.birthplaces.find(b))).collect();
@@ -368,7 +370,7 @@ impl RecordValidator {
             .par_iter()
             .map(|r| {
                 let result =
-                    self.validate_with(r, r.birthplace.and_then(|b| places.get(b).cloned()));
+                    self.validate_with(r, given(r.birthplace).and_then(|b| places.get(b).cloned()));
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if n.is_multiple_of(4096) || n == records.len() {
                     progress(n);
@@ -443,6 +445,11 @@ impl RecordValidator {
             }
         }
     }
+}
+
+/// A column's value, with crm-core's missing-value markers as an empty cell.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(|v| if crm_core::is_missing(v) { "" } else { v })
 }
 
 /// More than half of at least 100 well-formed NIKs ending in 0 (about a tenth is expected):
@@ -556,6 +563,22 @@ mod tests {
         );
         assert_eq!(codes(Record { gender: Some("X"), ..base }), [Code::GenderInvalid]);
         assert_eq!(codes(Record { birth_date: Some("kemarin"), ..base }), [Code::BirthDateInvalid]);
+    }
+
+    #[test]
+    fn missing_value_markers_are_empty_cells() {
+        for marker in ["", " ", "-", "NA", "N/A", "null", "None", "NaN"] {
+            let r = Record {
+                nik: Some(marker),
+                kk: Some(marker),
+                name: Some(marker),
+                birthplace: Some(marker),
+                birth_date: Some(marker),
+                gender: Some(marker),
+                nik_was_number: false,
+            };
+            assert_eq!(codes(r), [Code::NameMissing, Code::BirthplaceMissing], "{marker:?}");
+        }
     }
 
     #[test]
