@@ -63,7 +63,7 @@ pub use crate::birthplace::{
 };
 pub use crate::code::{Code, Severity, Status, UnknownCode};
 pub use crate::digits::{DistrictCode, RegencyCode, Region};
-pub use crate::error::ParseError;
+pub use crate::error::{ParseError, Result};
 pub use crate::kk::{Kk, KkCheck, check_kk};
 pub use crate::name::{MAX_NAME_CHARS, NameCheck, check_name};
 pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik};
