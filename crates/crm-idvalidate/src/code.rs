@@ -3,6 +3,11 @@
 use std::fmt;
 
 /// How serious a finding is. A record's status is its worst finding's severity.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Worth knowing, nothing wrong (the input was reformatted, the century was ambiguous).
@@ -24,6 +29,11 @@ impl fmt::Display for Severity {
 }
 
 /// The overall verdict on a number or record: its worst severity, or valid.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     /// No finding worse than [`Severity::Info`].

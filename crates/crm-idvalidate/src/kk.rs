@@ -154,6 +154,9 @@ impl FromStr for Kk {
 }
 
 /// Everything found about one KK input.
+///
+/// Serialised (feature `serde`), `kk` is the full number: mask it before logging.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KkCheck {
     /// Every finding, in documentation order.

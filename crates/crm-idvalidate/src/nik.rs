@@ -15,6 +15,11 @@ use crate::digits::{CodeSet, Digits, Kind, Region, Shape, normalize, resolve_reg
 use crate::error::ParseError;
 
 /// Sex as encoded in a NIK.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gender {
     /// Day 01-31.
@@ -63,6 +68,7 @@ pub struct Nik {
 }
 
 /// A birth date with its century resolved.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BirthDate {
     date: NaiveDate,
@@ -330,6 +336,9 @@ impl FromStr for Nik {
 
 /// Everything found about one NIK input: all codes (not only the first error), and the
 /// fields that could be derived even when the number is invalid.
+///
+/// Serialised (feature `serde`), `nik` is the full number: mask it before logging.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NikCheck {
     /// Every finding, in documentation order.

@@ -15,6 +15,11 @@ use crate::nik::{Gender, check_nik, years_between};
 use crm_core::mask;
 
 /// A field of a customer record.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Field {
@@ -57,6 +62,7 @@ impl fmt::Display for Field {
 
 /// One finding about a record: the field, the code and a message that never contains the
 /// personal data unmasked.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// The field concerned.
@@ -77,21 +83,32 @@ impl Finding {
 /// The fields of one record, as text. A value [`crm_core::is_missing`] calls missing (empty,
 /// `-`, `NA`, `N/A`, `null`, ...) counts as an empty cell: a NIK, KK, birth date or gender
 /// is then not checked, a name is `NAME_MISSING` and a birthplace `BIRTHPLACE_MISSING`.
+///
+/// Deserialising (feature `serde`) borrows the text from the input, so the input must
+/// outlive the record (and, for JSON, strings must be free of escapes); absent fields are
+/// `None` / `false`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Record<'a> {
     /// The NIK.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub nik: Option<&'a str>,
     /// The KK number.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub kk: Option<&'a str>,
     /// The name.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub name: Option<&'a str>,
     /// The birthplace.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub birthplace: Option<&'a str>,
     /// The recorded birth date, in any form [`crm_core::parse_date`] reads: `YYYY-MM-DD`,
     /// `YYYY/MM/DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY` or `YYYYMMDD` (one-digit day
     /// and month when separated), optionally followed by a time of day.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub birth_date: Option<&'a str>,
     /// The recorded gender: L/P, M/F, Laki-laki/Perempuan, Pria/Wanita (any case).
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub gender: Option<&'a str>,
     /// Whether the NIK was read from a number cell of a spreadsheet (rather than text), which
     /// makes a final 0 suspicious: Excel keeps 15 significant digits.
@@ -99,6 +116,7 @@ pub struct Record<'a> {
 }
 
 /// The verdict on one record.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordResult {
     /// The worst severity among the findings.
@@ -123,6 +141,10 @@ impl RecordResult {
 }
 
 /// Counts over a batch, for reports and heat maps.
+///
+/// Serialised (feature `serde`), the maps are objects keyed by the status, code and field
+/// names; `by_field_code` is nested, field then code: `{"nik": {"NIK_LENGTH": 3}}`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Records.
@@ -134,10 +156,12 @@ pub struct Summary {
     /// Findings by field.
     pub by_field: BTreeMap<Field, usize>,
     /// Findings by field and code (the heat map).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_impl::by_field_code"))]
     pub by_field_code: BTreeMap<(Field, Code), usize>,
 }
 
 /// The results of a batch (in input order) and their summary.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchResult {
     /// One result per input record, in input order.
@@ -169,6 +193,7 @@ pub struct BatchResult {
 /// assert_eq!(result.codes(), [Code::NikDobSwapped]);
 /// assert_eq!(result.birthplace.unwrap().place.unwrap().name, "Kabupaten Bandung");
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordValidator {
     as_of: NaiveDate,

@@ -2,3 +2,5 @@
 
 mod peer_vectors;
 mod properties;
+#[cfg(feature = "serde")]
+mod serialization;
