@@ -1,5 +1,6 @@
 //! Integration tests of crm-idvalidate.
 
+mod autotraits;
 mod peer_vectors;
 mod properties;
 #[cfg(feature = "serde")]
