@@ -20,8 +20,10 @@ impl Calendar {
         Calendar { holidays, weekend }
     }
 
-    /// Reads holidays from CSV text with a `date` column (`YYYY-MM-DD` or `DD/MM/YYYY`)
-    /// and an optional `name` column; Saturday and Sunday are weekend days.
+    /// Reads holidays from CSV text with a `date` (or `tanggal`) column, in any form
+    /// [`crm_core::parse_date`] reads (`YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`,
+    /// `YYYYMMDD`, ...), and an optional `name` (`nama`, `keterangan`) column; Saturday and
+    /// Sunday are weekend days.
     ///
     /// # Errors
     /// [`Error::Malformed`] naming the line of a bad date or a missing `date` column.
@@ -50,9 +52,9 @@ impl Calendar {
             if text.is_empty() {
                 continue;
             }
-            let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-                .map_err(|_| bad(i + 2, format!("{text:?} is not a date")))?;
+            let d = crm_core::parse_date(text)
+                .map(NaiveDate::from)
+                .ok_or_else(|| bad(i + 2, format!("{text:?}: {}", crm_core::DateError)))?;
             let name = name_col.and_then(|c| r.get(c)).unwrap_or("").trim().to_string();
             holidays.insert(d, if name.is_empty() { "holiday".into() } else { name });
         }
@@ -160,4 +162,34 @@ pub fn autodebit_notices(
         }
     }
     Ok((notices, rejects))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn holidays_are_read_in_crm_core_date_forms() {
+        let csv = "tanggal,nama\n2026-12-25,Natal\n01/01/2027,Tahun Baru\n17.08.2026,HUT RI\n20260317,Nyepi\n,\n";
+        let cal = Calendar::from_csv(csv, "libur.csv").unwrap();
+        assert_eq!(cal.closed(day(2026, 12, 25)).as_deref(), Some("Natal"));
+        assert_eq!(cal.closed(day(2027, 1, 1)).as_deref(), Some("Tahun Baru"));
+        assert_eq!(cal.closed(day(2026, 8, 17)).as_deref(), Some("HUT RI"));
+        assert_eq!(cal.closed(day(2026, 3, 17)).as_deref(), Some("Nyepi"));
+        assert_eq!(cal.closed(day(2026, 3, 18)), None);
+    }
+
+    #[test]
+    fn a_bad_holiday_date_names_its_line() {
+        let err = Calendar::from_csv("date\n2026-12-25\n12/25/2026\n", "libur.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "libur.csv: line 3: \"12/25/2026\": not a date (use YYYY-MM-DD, DD/MM/YYYY, \
+             DD-MM-YYYY, DD.MM.YYYY or YYYYMMDD)"
+        );
+    }
 }

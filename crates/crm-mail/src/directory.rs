@@ -2,7 +2,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::address::{AddressPolicy, AddressProblem, mask_email};
+use crm_core::mask_email;
+
+use crate::address::{AddressPolicy, AddressProblem};
 
 /// One directory row as the caller read it (e.g. with crm-excel).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -238,4 +240,48 @@ impl Directory {
 
 fn entry_has(list: &[String], addr: &str) -> bool {
     list.iter().any(|a| a.eq_ignore_ascii_case(addr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::EmailError;
+
+    fn row(row: u64, branch: &str, email: &str, cc: &str) -> DirectoryRow {
+        DirectoryRow {
+            row,
+            branch: branch.into(),
+            email: email.into(),
+            cc: cc.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn problems_show_addresses_masked() {
+        let dir = Directory::from_rows(
+            [
+                row(2, "Bekasi", "budi.santoso@localhost", ""),
+                row(3, "Bekasi", "sari@acme.co.id", "Sari@ACME.co.id"),
+                row(4, "Bekasi", "sari@acme.co.id", ""),
+                row(5, "", "x@acme.co.id", ""),
+            ],
+            &AddressPolicy::default(),
+        );
+        let described: Vec<String> = dir.problems().iter().map(Problem::describe).collect();
+        assert_eq!(
+            described,
+            [
+                "Bekasi: row 2: email b***@localhost: domain without a dot",
+                "Bekasi: row 4: s***@acme.co.id listed twice",
+                "row 5: no branch",
+            ]
+        );
+        assert!(matches!(
+            dir.problems()[0],
+            Problem::InvalidAddress { problem: AddressProblem::Invalid(EmailError::NoDot), .. }
+        ));
+        // An address in To and Cc stays in To only.
+        assert_eq!(dir.get(" bekasi ").unwrap().cc, Vec::<String>::new());
+    }
 }

@@ -77,7 +77,7 @@ mod smtp;
 mod texts;
 mod transport;
 
-pub use crate::address::{AddressPolicy, AddressProblem, mask_email};
+pub use crate::address::{AddressPolicy, AddressProblem};
 pub use crate::autodebit::{Calendar, DebitNotice, DebitRejects, autodebit_notices};
 pub use crate::directory::{Directory, DirectoryRow, Problem, Recipients, branch_key};
 pub use crate::error::Error;
@@ -85,9 +85,14 @@ pub use crate::message::{Attachment, BranchMessage, XLSX, safe_file_name};
 pub use crate::outbox::{PLAN_HEADER, Plan, PlanEntry};
 pub use crate::render::{
     BUILTIN_HTML, BUILTIN_SUBJECT, BUILTIN_TEXT, BranchContext, Rendered, SummaryTable, Templates,
-    escape_html,
 };
 pub use crate::send::{RunSummary, SendOptions, send_plan};
 pub use crate::sendlog::{LogEntry, SendLog, State};
 pub use crate::texts::{Channel, TextBatch, TextProblem, TextTemplate, salutation};
 pub use crate::transport::{Folder, Security, SendError, Smtp, SmtpConfig, Transport};
+/// crm-core's e-mail syntax verdict, inside [`AddressProblem::Invalid`].
+pub use crm_core::EmailError;
+/// Escapes text for HTML (crm-core's rule, which the HTML bodies and tables use).
+pub use crm_core::escape_html;
+/// Masks an address for logs and reports, `b***@acme.co.id` (crm-core's one masking rule).
+pub use crm_core::mask_email;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crm_core::escape_html;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::error::{Error, no_line_breaks};
@@ -26,22 +27,6 @@ pub struct SummaryTable {
     pub columns: Vec<String>,
     /// Rows of cells (short rows are padded).
     pub rows: Vec<Vec<String>>,
-}
-
-/// Escapes text for HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl SummaryTable {

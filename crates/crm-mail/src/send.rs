@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::address::mask_email;
+use crm_core::mask_email;
+
 use crate::error::Error;
 use crate::outbox::Plan;
 use crate::sendlog::{SendLog, State};

@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use crate::address::mask_email;
+use crm_core::mask_email;
+
 use crate::error::Error;
 use crate::smtp::{Dial, Failure, Session, open, tls_config};
 
