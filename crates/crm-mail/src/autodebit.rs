@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::error::Error;
+use crate::error::{Error, csv_line, find_column, missing_column};
 
 /// Non-working days: weekends (configurable) and listed holidays.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,35 +26,32 @@ impl Calendar {
     /// Sunday are weekend days.
     ///
     /// # Errors
-    /// [`Error::Malformed`] naming the line of a bad date or a missing `date` column.
+    /// [`Error::MissingColumn`] without a `date` / `tanggal` column; [`Error::Malformed`]
+    /// naming the line of a bad date.
     pub fn from_csv(text: &str, source: &str) -> Result<Calendar, Error> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let bad = |line: usize, message: String| Error::Malformed {
+        let bad = |line: u64, message: String| Error::Malformed {
             path: source.to_string(),
             line,
             message,
         };
-        let header: Vec<String> = rdr
-            .headers()
-            .map_err(|e| bad(1, e.to_string()))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
-            .collect();
-        let date_col = header
-            .iter()
-            .position(|h| h == "date" || h == "tanggal")
-            .ok_or_else(|| bad(1, "no `date` column".into()))?;
-        let name_col = header.iter().position(|h| h == "name" || h == "nama" || h == "keterangan");
+        let header: Vec<String> =
+            rdr.headers().map_err(|e| bad(1, e.to_string()))?.iter().map(str::to_string).collect();
+        let date_col = find_column(&header, "date")
+            .or_else(|| find_column(&header, "tanggal"))
+            .ok_or_else(|| missing_column("date", &header))?;
+        let name_col = ["name", "nama", "keterangan"].iter().find_map(|n| find_column(&header, n));
         let mut holidays = BTreeMap::new();
-        for (i, r) in rdr.records().enumerate() {
-            let r = r.map_err(|e| bad(i + 2, e.to_string()))?;
+        for r in rdr.records() {
+            let r = r.map_err(|e| bad(csv_line(&e), e.to_string()))?;
+            let line = r.position().map_or(0, csv::Position::line);
             let text = r.get(date_col).unwrap_or("").trim();
             if text.is_empty() {
                 continue;
             }
             let d = crm_core::parse_date(text)
                 .map(NaiveDate::from)
-                .ok_or_else(|| bad(i + 2, format!("{text:?}: {}", crm_core::DateError)))?;
+                .ok_or_else(|| bad(line, format!("{text:?}: {}", crm_core::DateError)))?;
             let name = name_col.and_then(|c| r.get(c)).unwrap_or("").trim().to_string();
             holidays.insert(d, if name.is_empty() { "holiday".into() } else { name });
         }
@@ -127,15 +124,17 @@ pub type DebitRejects = Vec<(u64, String)>;
 /// ```
 ///
 /// # Errors
-/// [`Error::Option`] for a month outside 1..=12.
+/// [`Error::InvalidParameter`] for a month outside 1..=12.
 pub fn autodebit_notices(
     customers: impl IntoIterator<Item = (u64, u32)>,
     year: i32,
     month: u32,
     calendar: &Calendar,
 ) -> Result<(Vec<DebitNotice>, DebitRejects), Error> {
-    let first = NaiveDate::from_ymd_opt(year, month, 1)
-        .ok_or_else(|| Error::Option { name: "month", message: format!("{year}-{month:02}") })?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| Error::InvalidParameter {
+        name: "month",
+        reason: format!("{year}-{month:02} is not a month"),
+    })?;
     let next = if month == 12 {
         NaiveDate::from_ymd_opt(year + 1, 1, 1)
     } else {
@@ -191,5 +190,19 @@ mod tests {
             "libur.csv: line 3: \"12/25/2026\": not a date (use YYYY-MM-DD, DD/MM/YYYY, \
              DD-MM-YYYY, DD.MM.YYYY or YYYYMMDD)"
         );
+    }
+
+    #[test]
+    fn a_calendar_needs_a_date_column() {
+        let err = Calendar::from_csv("hari,nama\n2026-12-25,Natal\n", "libur.csv").unwrap_err();
+        assert_eq!(err.to_string(), r#"no column named "date" (columns: hari, nama)"#);
+    }
+
+    #[test]
+    fn the_month_must_be_1_to_12() {
+        let cal = Calendar::new(BTreeMap::new(), vec![]);
+        let err = autodebit_notices([(2, 1)], 2026, 13, &cal).unwrap_err();
+        assert_eq!(err.to_string(), "invalid month: 2026-13 is not a month");
+        assert!(matches!(err, Error::InvalidParameter { name: "month", .. }));
     }
 }

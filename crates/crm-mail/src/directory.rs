@@ -5,6 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crm_core::mask_email;
 
 use crate::address::{AddressPolicy, AddressProblem};
+use crate::error::{Error, find_column, missing_column};
 
 /// One directory row as the caller read it (e.g. with crm-excel).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -197,6 +198,59 @@ impl Directory {
         dir
     }
 
+    /// Builds the directory from a table the caller read (a CSV file or a sheet): its header
+    /// and `(row, cells)` pairs, with the row numbers the caller's file has (1-based, the
+    /// header usually row 1). Columns are found by name, trimmed and ignoring case: `branch`
+    /// and `email` are required, `cc` and `area` optional, others ignored. Then as
+    /// [`from_rows`](Directory::from_rows).
+    ///
+    /// ```
+    /// use crm_mail::{AddressPolicy, Directory};
+    /// let header = ["Branch", "Email", "CC"];
+    /// let rows = [(2, ["Bekasi", "bekasi@acme.co.id", "area.barat@acme.co.id"])];
+    /// let dir = Directory::from_table(&header, rows, &AddressPolicy::default())?;
+    /// assert_eq!(dir.get("bekasi").unwrap().cc, ["area.barat@acme.co.id"]);
+    ///
+    /// let err = Directory::from_table(&["branch", "mail"], [(2, ["Bekasi", "x@acme.co.id"])], &AddressPolicy::default())
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), r#"no column named "email" (columns: branch, mail)"#);
+    /// # Ok::<(), crm_mail::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::MissingColumn`] naming the missing `branch` or `email` column and listing
+    /// the table's columns.
+    pub fn from_table<H, I, R, C>(
+        header: &[H],
+        rows: I,
+        policy: &AddressPolicy,
+    ) -> Result<Directory, Error>
+    where
+        H: AsRef<str>,
+        I: IntoIterator<Item = (u64, R)>,
+        R: AsRef<[C]>,
+        C: AsRef<str>,
+    {
+        let required =
+            |name: &str| find_column(header, name).ok_or_else(|| missing_column(name, header));
+        let (branch, email) = (required("branch")?, required("email")?);
+        let (cc, area) = (find_column(header, "cc"), find_column(header, "area"));
+        let rows = rows.into_iter().map(|(row, cells)| {
+            let cells = cells.as_ref();
+            let get = |c: Option<usize>| {
+                c.and_then(|c| cells.get(c)).map_or_else(String::new, |v| v.as_ref().to_string())
+            };
+            DirectoryRow {
+                row,
+                branch: get(Some(branch)),
+                email: get(Some(email)),
+                cc: get(cc),
+                area: get(area),
+            }
+        });
+        Ok(Directory::from_rows(rows, policy))
+    }
+
     /// The recipients of a branch (matched ignoring case and spaces).
     pub fn get(&self, branch: &str) -> Option<&Recipients> {
         self.branches.get(&branch_key(branch))
@@ -283,5 +337,36 @@ mod tests {
         ));
         // An address in To and Cc stays in To only.
         assert_eq!(dir.get(" bekasi ").unwrap().cc, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_table_without_a_header_row_is_named_masked() {
+        // The first data row taken for the header: the address in it is masked.
+        let header = ["Bekasi", "budi.santoso@acme.co.id", "081234567890"];
+        let err = Directory::from_table(
+            &header,
+            Vec::<(u64, [&str; 3])>::new(),
+            &AddressPolicy::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"no column named "branch" (columns: Bekasi, b***@acme.co.id, 08********90)"#
+        );
+        let Error::MissingColumn { name, available } = err else { panic!("{err:?}") };
+        assert_eq!((name.as_str(), available.len()), ("branch", 3));
+    }
+
+    #[test]
+    fn table_columns_are_found_by_name_in_any_order() {
+        let header = [" AREA ", "\u{feff}email", "Branch", "notes"];
+        let rows = [(7, vec!["Barat", "bekasi@acme.co.id", "Bekasi", "x"]), (8, vec!["", "", ""])];
+        let dir = Directory::from_table(&header, rows, &AddressPolicy::default()).unwrap();
+        let r = dir.get("Bekasi").unwrap();
+        assert_eq!(
+            (r.area.as_str(), r.to.as_slice()),
+            ("Barat", &["bekasi@acme.co.id".to_string()][..])
+        );
+        assert_eq!(dir.problems(), []);
     }
 }

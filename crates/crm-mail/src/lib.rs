@@ -80,7 +80,7 @@ mod transport;
 pub use crate::address::{AddressPolicy, AddressProblem};
 pub use crate::autodebit::{Calendar, DebitNotice, DebitRejects, autodebit_notices};
 pub use crate::directory::{Directory, DirectoryRow, Problem, Recipients, branch_key};
-pub use crate::error::Error;
+pub use crate::error::{Error, Result};
 pub use crate::message::{Attachment, BranchMessage, XLSX, safe_file_name};
 pub use crate::outbox::{PLAN_HEADER, Plan, PlanEntry};
 pub use crate::render::{
