@@ -17,7 +17,35 @@ pub enum AddressProblem {
     DomainNotAllowed,
 }
 
+impl AddressProblem {
+    /// A stable name for reports: `empty`, `syntax`, `no_dot`, `bad_domain`, `too_long`,
+    /// `line_break` (crm-core's rules), `domain_not_allowed`, or `invalid` for a rule
+    /// crm-core may add later. With the `serde` feature this is the serialised form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AddressProblem::Invalid(e) => match e {
+                EmailError::Empty => "empty",
+                EmailError::Syntax => "syntax",
+                EmailError::NoDot => "no_dot",
+                EmailError::BadDomain => "bad_domain",
+                EmailError::TooLong => "too_long",
+                EmailError::LineBreak => "line_break",
+                _ => "invalid",
+            },
+            AddressProblem::DomainNotAllowed => "domain_not_allowed",
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for AddressProblem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.kind())
+    }
+}
+
 /// Which addresses are accepted.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AddressPolicy {
     /// When not empty, only these domains (and their subdomains), lower case.
@@ -99,6 +127,16 @@ mod tests {
         "ops@evilacme.co.id",
         AddressProblem::DomainNotAllowed
     );
+
+    #[test]
+    fn problems_have_stable_kinds() {
+        let kinds: Vec<&str> = ["", "x", "x@localhost", "x@a_b.co", "x@y.co\n"]
+            .iter()
+            .map(|a| AddressPolicy::default().check(a).unwrap_err().kind())
+            .collect();
+        assert_eq!(kinds, ["empty", "syntax", "no_dot", "bad_domain", "line_break"]);
+        assert_eq!(AddressProblem::DomainNotAllowed.kind(), "domain_not_allowed");
+    }
 
     #[test]
     fn subdomains_of_allowed_domains_pass() {

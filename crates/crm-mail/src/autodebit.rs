@@ -8,6 +8,7 @@ use chrono::{Datelike, NaiveDate, Weekday};
 use crate::error::{Error, csv_line, find_column, missing_column};
 
 /// Non-working days: weekends (configurable) and listed holidays.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Calendar {
     holidays: BTreeMap<NaiveDate, String>,
@@ -89,6 +90,7 @@ impl Calendar {
 }
 
 /// One notice: the debit scheduled on a closed day moves earlier.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DebitNotice {
     /// The customer's row in the caller's file.

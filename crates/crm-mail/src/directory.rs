@@ -8,6 +8,7 @@ use crate::address::{AddressPolicy, AddressProblem};
 use crate::error::{Error, find_column, missing_column};
 
 /// One directory row as the caller read it (e.g. with crm-excel).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DirectoryRow {
     /// The row number in the caller's file, for reports.
@@ -23,6 +24,7 @@ pub struct DirectoryRow {
 }
 
 /// One branch's recipients.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Recipients {
     /// The branch name as written in the directory.
@@ -36,6 +38,11 @@ pub struct Recipients {
 }
 
 /// Something wrong with the directory or its coverage of the data.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(tag = "kind", rename_all = "snake_case")
+)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {

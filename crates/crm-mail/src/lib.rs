@@ -58,11 +58,24 @@
 //! # Ok::<(), crm_mail::Error>(())
 //! ```
 //!
+//! # Crate features
+//! * **serde** - derives `Serialize` and `Deserialize` for the params and inputs
+//!   ([`SendOptions`], [`AddressPolicy`], [`DirectoryRow`], [`Calendar`], [`BranchContext`],
+//!   [`SummaryTable`], [`Channel`], [`Security`]) and the results ([`Recipients`], [`Rendered`],
+//!   [`BranchMessage`], [`Attachment`], [`Plan`], [`PlanEntry`], [`RunSummary`],
+//!   [`DebitNotice`], [`TextBatch`], [`TextProblem`]), and `Serialize` for the report
+//!   [`Problem`] (tagged by its [`kind`](Problem::kind), its [`AddressProblem`] as
+//!   [`AddressProblem::kind`]). [`Channel`] and [`Security`] serialise as lower-case names
+//!   (`"whatsapp"`, `"starttls"`), dates as `YYYY-MM-DD`. [`SmtpConfig`] is left out: it
+//!   holds the password. Off by default. serde and serde_json are dependencies either way:
+//!   [`LogEntry`] and [`State`] are the send log's JSON lines.
+//!
 //! # Dependencies
-//! lettre (MIME messages), rustls on ring with webpki-roots (TLS without OpenSSL; the SMTP
-//! client is this crate's own, because lettre 0.11's waits 40 ms per message on Nagle's
-//! algorithm), base64 (AUTH), minijinja (runtime templates), sha2 (keys), csv (plan
-//! files), chrono, serde_json (the log).
+//! crm-core (e-mail syntax, masking, HTML escaping, dates), lettre (MIME messages), rustls
+//! on ring with webpki-roots (TLS without OpenSSL; the SMTP client is this crate's own,
+//! because lettre 0.11's waits 40 ms per message on Nagle's algorithm), base64 (AUTH),
+//! minijinja (runtime templates), sha2 (keys), csv (plan files), chrono, serde and
+//! serde_json (the log).
 
 mod address;
 mod autodebit;

@@ -9,6 +9,7 @@ use crate::error::{Error, csv_line, find_column, missing_column};
 use crate::message::{BranchMessage, safe_file_name};
 
 /// One planned e-mail, as `plan.csv` lists it.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanEntry {
     /// The branch.
@@ -35,6 +36,7 @@ pub const PLAN_HEADER: [&str; 8] =
     ["branch", "from", "to", "cc", "rows", "attachment", "key", "file"];
 
 /// A planned outbox folder.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// The outbox folder.

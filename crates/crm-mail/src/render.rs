@@ -21,6 +21,7 @@ pub const BUILTIN_SUBJECT: &str = include_str!("../templates/subject.txt");
 
 /// A small table for the e-mail body (e.g. leads per product), rendered by the crate: in
 /// HTML every cell is escaped; in text the columns are aligned.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SummaryTable {
     /// Column headers.
@@ -77,6 +78,7 @@ impl SummaryTable {
 
 /// What the templates of one branch e-mail see: `branch`, `area`, `campaign`, `rows`,
 /// `date`, `table`, plus the campaign's own `fields` (each also as a top-level name).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BranchContext {
     /// The branch.
@@ -96,6 +98,7 @@ pub struct BranchContext {
 }
 
 /// A rendered branch e-mail.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rendered {
     /// The subject (one line).

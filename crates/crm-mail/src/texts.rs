@@ -8,6 +8,11 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::error::Error;
 
 /// Where a text goes, and its length limit (characters).
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Channel {
@@ -45,6 +50,11 @@ pub fn salutation(gender: &str) -> &'static str {
 }
 
 /// Why a row's text was not produced. Values are never quoted (they are customer data).
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TextProblem {
@@ -74,6 +84,7 @@ pub struct TextTemplate {
 }
 
 /// The texts of a batch.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextBatch {
     /// `(row, text)` of every rendered row.

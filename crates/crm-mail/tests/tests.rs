@@ -1,3 +1,5 @@
 //! Integration tests of crm-mail.
 
 mod security;
+#[cfg(feature = "serde")]
+mod serialization;
