@@ -47,7 +47,7 @@ impl Calendar {
             let r = r.map_err(|e| bad(csv_line(&e), e.to_string()))?;
             let line = r.position().map_or(0, csv::Position::line);
             let text = r.get(date_col).unwrap_or("").trim();
-            if text.is_empty() {
+            if crm_core::is_missing(text) {
                 continue;
             }
             let d = crm_core::parse_date(text)

@@ -7,7 +7,8 @@ use crm_core::mask_email;
 use crate::address::{AddressPolicy, AddressProblem};
 use crate::error::{Error, find_column, missing_column};
 
-/// One directory row as the caller read it (e.g. with crm-excel).
+/// One directory row as the caller read it (e.g. with crm-excel). A value
+/// [`crm_core::is_missing`] calls missing (empty, `-`, `NA`, `N/A`, ...) counts as empty.
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DirectoryRow {
@@ -156,8 +157,8 @@ impl Directory {
     ) -> Directory {
         let mut dir = Directory::default();
         for r in rows {
-            if r.branch.trim().is_empty() {
-                if !(r.email.trim().is_empty() && r.cc.trim().is_empty()) {
+            if crm_core::is_missing(&r.branch) {
+                if !(crm_core::is_missing(&r.email) && crm_core::is_missing(&r.cc)) {
                     dir.problems.push(Problem::NoBranch { row: r.row });
                 }
                 continue;
@@ -166,11 +167,11 @@ impl Directory {
                 branch: r.branch.trim().to_string(),
                 ..Default::default()
             });
-            if entry.area.is_empty() {
+            if entry.area.is_empty() && !crm_core::is_missing(&r.area) {
                 entry.area = r.area.trim().to_string();
             }
             for (field, value) in [("email", &r.email), ("cc", &r.cc)] {
-                if value.trim().is_empty() {
+                if crm_core::is_missing(value) {
                     continue;
                 }
                 match policy.check(value) {
@@ -344,6 +345,16 @@ mod tests {
         ));
         // An address in To and Cc stays in To only.
         assert_eq!(dir.get(" bekasi ").unwrap().cc, Vec::<String>::new());
+    }
+
+    #[test]
+    fn missing_value_markers_are_empty_cells() {
+        let dir = Directory::from_rows(
+            [row(2, "Bekasi", "bekasi@acme.co.id", "-"), row(3, "N/A", "-", "NA")],
+            &AddressPolicy::default(),
+        );
+        assert_eq!(dir.problems(), []);
+        assert_eq!(dir.get("bekasi").unwrap().cc, Vec::<String>::new());
     }
 
     #[test]

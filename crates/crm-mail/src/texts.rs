@@ -58,7 +58,8 @@ pub fn salutation(gender: &str) -> &'static str {
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TextProblem {
-    /// Fields the template uses are missing or empty.
+    /// Fields the template uses are absent, empty or a missing-value marker (`-`, `NA`,
+    /// `N/A`, `null`, ...: [`crm_core::is_missing`]).
     #[error("missing {}", .0.join(", "))]
     Missing(Vec<String>),
     /// Longer than the channel allows.
@@ -146,7 +147,7 @@ impl TextTemplate {
             .fields
             .iter()
             .filter(|f| f.as_str() != "salutation" || row.contains_key("salutation"))
-            .filter(|f| row.get(*f).is_none_or(|v| v.trim().is_empty()))
+            .filter(|f| row.get(*f).is_none_or(|v| crm_core::is_missing(v)))
             .cloned()
             .collect();
         if !missing.is_empty() {
@@ -178,5 +179,22 @@ impl TextTemplate {
             }
         }
         batch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_value_markers_are_missing_fields() {
+        let t = TextTemplate::new("Halo {{ name }}, jatuh tempo {{ due }}", Channel::Push).unwrap();
+        let row = |due: &str| -> BTreeMap<String, String> {
+            [("name", "Siti"), ("due", due)].map(|(k, v)| (k.to_string(), v.to_string())).into()
+        };
+        assert_eq!(t.render(&row("5 Des")).unwrap(), "Halo Siti, jatuh tempo 5 Des");
+        for marker in ["", "-", "NA", "n/a", "null"] {
+            assert_eq!(t.render(&row(marker)), Err(TextProblem::Missing(vec!["due".into()])));
+        }
     }
 }
