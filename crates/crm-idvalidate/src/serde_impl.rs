@@ -74,13 +74,14 @@ impl<'de> Deserialize<'de> for Kk {
     }
 }
 
-/// The codes as written and the names of the places they resolve to.
+/// The codes as written and the names of the places they resolve to, in the order and
+/// with the names `crm id --json` prints.
 impl Serialize for Region {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut r = s.serialize_struct("Region", 8)?;
-        r.serialize_field("district_code", self.district_code())?;
-        r.serialize_field("regency_code", self.regency_code())?;
         r.serialize_field("province_code", self.province_code())?;
+        r.serialize_field("regency_code", self.regency_code())?;
+        r.serialize_field("district_code", self.district_code())?;
         r.serialize_field("province", self.province().name())?;
         r.serialize_field("regency", self.regency_name())?;
         r.serialize_field("district", &self.district_name())?;

@@ -130,3 +130,13 @@ fn table_rows_serialise_as_code_and_name() {
         json!("9301")
     );
 }
+
+#[test]
+fn regions_serialise_in_the_cli_field_order() {
+    let check = check_nik("3204114609970001", as_of());
+    let text = serde_json::to_string(&check.region).unwrap();
+    assert_eq!(
+        text,
+        r#"{"province_code":"32","regency_code":"3204","district_code":"320411","province":"Jawa Barat","regency":"Kabupaten Bandung","district":"Katapang","current_regency_code":null,"current_district_code":null}"#
+    );
+}
