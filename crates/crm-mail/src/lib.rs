@@ -1,6 +1,7 @@
 //! Per-branch lead distribution by e-mail that never sends twice, and customer texts.
 //!
-//! * [`Directory`]: branch → To/Cc recipients from rows the caller reads, checked by an
+//! * [`Directory`]: branch → To/Cc recipients from rows the caller reads (or a whole table,
+//!   columns found by name: [`Directory::from_table`]), checked by an
 //!   [`AddressPolicy`] stricter than RFC parsers (no `localhost`, no `_` in domains,
 //!   optional allowed domains), with a [`Problem`] report: branches in the data without an
 //!   entry or without a valid recipient, invalid and duplicate addresses (masked).
