@@ -16,6 +16,11 @@ use rapidfuzz::fuzz::{Args, RatioBatchComparator};
 use crate::region::{self, districts, provinces, regencies};
 
 /// The level of an official place.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum PlaceLevel {
@@ -28,6 +33,10 @@ pub enum PlaceLevel {
 }
 
 /// An official place a birthplace was matched to.
+///
+/// Deserialising (feature `serde`) looks the place up by `level` and `code` in the embedded
+/// tables; an unknown one is an error.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Place {
     /// Province, regency or district.
@@ -38,7 +47,25 @@ pub struct Place {
     pub name: &'static str,
 }
 
+impl Place {
+    /// The official place of this level and code, from the embedded tables.
+    #[cfg(feature = "serde")]
+    pub(crate) fn official(level: PlaceLevel, code: &str) -> Option<Place> {
+        let (code, name) = match level {
+            PlaceLevel::Province => region::province(code).map(|p| (p.code(), p.name()))?,
+            PlaceLevel::Regency => region::regency(code).map(|r| (r.code(), r.name()))?,
+            PlaceLevel::District => region::district(code).map(|d| (d.code(), d.name()))?,
+        };
+        Some(Place { level, code, name })
+    }
+}
+
 /// How a birthplace was matched.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum MatchKind {
@@ -57,6 +84,7 @@ pub enum MatchKind {
 }
 
 /// The result of matching one birthplace.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlaceMatch {
     /// The text after normalisation (upper case, prefixes such as `KAB.` removed).
@@ -82,8 +110,10 @@ pub struct PlaceMatch {
 /// assert_eq!((typo.kind, typo.place.unwrap().name), (MatchKind::Fuzzy, "Kota Bandung"));
 /// assert_eq!(matcher.find("Amsterdam").kind, MatchKind::Unknown);
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct BirthplaceMatcher {
+    #[cfg_attr(feature = "serde", serde(deserialize_with = "crate::serde_impl::threshold"))]
     threshold: f64,
 }
 

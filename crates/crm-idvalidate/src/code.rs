@@ -3,6 +3,11 @@
 use std::fmt;
 
 /// How serious a finding is. A record's status is its worst finding's severity.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
     /// Worth knowing, nothing wrong (the input was reformatted, the century was ambiguous).
@@ -24,6 +29,11 @@ impl fmt::Display for Severity {
 }
 
 /// The overall verdict on a number or record: its worst severity, or valid.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Status {
     /// No finding worse than [`Severity::Info`].
@@ -193,7 +203,8 @@ codes! {
     BirthplaceCorrected = "BIRTHPLACE_CORRECTED", Info;
     /// The birthplace matched no official name above the threshold.
     BirthplaceUnknown = "BIRTHPLACE_UNKNOWN", Warning;
-    /// The recorded birth date is not a date (YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY).
+    /// The recorded birth date is not a date in a form [`crm_core::parse_date`] reads
+    /// (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY, YYYYMMDD, ...).
     BirthDateInvalid = "BIRTH_DATE_INVALID", Error;
     /// The recorded gender is not one of L/P, M/F, Laki-laki/Perempuan, Pria/Wanita.
     GenderInvalid = "GENDER_INVALID", Error;

@@ -100,6 +100,7 @@ impl Digits {
 }
 
 /// The regency digits of a number, resolved.
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum RegencyCode {
@@ -110,6 +111,7 @@ pub enum RegencyCode {
 }
 
 /// The district digits of a number, resolved.
+#[cfg_attr(feature = "serde", derive(serde::Serialize), serde(rename_all = "snake_case"))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum DistrictCode {
@@ -199,6 +201,18 @@ impl Region {
             _ => None,
         }
     }
+}
+
+/// The region of digits 1-6 (`"320411"`) when the province and regency are known.
+#[cfg(feature = "serde")]
+pub(crate) fn region_from_code(code: &str) -> Option<Region> {
+    let code = code.as_bytes();
+    if code.len() != 6 || !code.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let mut ascii = [b'0'; 16];
+    ascii[..6].copy_from_slice(code);
+    resolve_region(&Digits { ascii, reformatted: false }, Kind::Nik, &mut CodeSet::default())
 }
 
 /// The region checks of rules 6-8: a resolved region (if the province and regency are

@@ -2,6 +2,9 @@
 
 use crate::code::Code;
 
+/// The crate's `Result`: the error is a [`ParseError`] unless another is named.
+pub type Result<T, E = ParseError> = std::result::Result<T, E>;
+
 /// Why text is not a valid NIK or KK. Neither the messages nor the values repeat the number
 /// itself or its date digits.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 use crate::code::{Code, Status};
 use crate::digits::{Kind, Region, normalize};
 use crate::error::ParseError;
-use crate::nik::{Analysis, date, exists_in_a_century, mask, shape_codes, shape_error};
+use crate::nik::{Analysis, date, exists_in_a_century, shape_codes, shape_error};
 
 /// A KK number whose structure, region and date are valid.
 ///
@@ -126,9 +126,9 @@ impl Kk {
         std::str::from_utf8(&self.digits).unwrap_or("")
     }
 
-    /// The number with digits 5-12 hidden, for logs.
+    /// The number with digits 5-12 hidden, for logs: `3273********0001` ([`crm_core::mask`]).
     pub fn masked(&self) -> String {
-        mask(self.as_str())
+        crm_core::mask(self.as_str())
     }
 
     /// The recording / issue date: 20YY, or 19YY when 20YY is after `as_of`; `None` when both
@@ -154,6 +154,9 @@ impl FromStr for Kk {
 }
 
 /// Everything found about one KK input.
+///
+/// Serialised (feature `serde`), `kk` is the full number: mask it before logging.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct KkCheck {
     /// Every finding, in documentation order.

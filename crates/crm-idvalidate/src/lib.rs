@@ -39,9 +39,22 @@
 //! # Ok::<(), crm_idvalidate::ParseError>(())
 //! ```
 //!
+//! # Crate features
+//! * **serde** - derives `Serialize` for every result and report type: [`NikCheck`],
+//!   [`KkCheck`], [`NameCheck`], [`RecordResult`], [`BatchResult`], [`Finding`], [`Summary`],
+//!   [`PlaceMatch`], [`Region`] and the table rows ([`Province`], [`Regency`], [`District`],
+//!   [`Historical`], [`RegencyCode`], [`DistrictCode`]), and for the params [`RecordValidator`],
+//!   [`BirthplaceMatcher`] and the input [`Record`]. All of them except the table rows also
+//!   implement `Deserialize`; a [`Region`] or [`Place`] is read back by looking its code up in
+//!   the tables. [`Code`] serialises as its stable text (`"NIK_LENGTH"`), [`Nik`] and [`Kk`] as
+//!   their 16 digits (in full: mask before logging), [`Status`], [`Severity`], [`Field`],
+//!   [`Gender`], [`MatchKind`] and [`PlaceLevel`] as their lower-case names (`"birth_date"`,
+//!   `"old_spelling"`), and dates as `YYYY-MM-DD`. Off by default.
+//!
 //! # Dependencies
-//! rapidfuzz (birthplace similarity) and rayon (batch validation) are the chosen crates;
-//! chrono for dates.
+//! crm-core (the shared date, mask and missing-value rules), rapidfuzz (birthplace
+//! similarity) and rayon (batch validation) are the chosen crates; chrono for dates; serde
+//! only with the feature.
 //!
 //! # Data
 //! The region tables come from cahyadsn/wilayah (MIT; Kepmendagri 300.2.2-2138/2025), see
@@ -57,16 +70,18 @@ mod name;
 mod nik;
 mod record;
 mod region;
+#[cfg(feature = "serde")]
+mod serde_impl;
 
 pub use crate::birthplace::{
     BirthplaceMatcher, MatchKind, Place, PlaceLevel, PlaceMatch, normalize_place,
 };
 pub use crate::code::{Code, Severity, Status, UnknownCode};
 pub use crate::digits::{DistrictCode, RegencyCode, Region};
-pub use crate::error::ParseError;
+pub use crate::error::{ParseError, Result};
 pub use crate::kk::{Kk, KkCheck, check_kk};
 pub use crate::name::{MAX_NAME_CHARS, NameCheck, check_name};
-pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik, mask};
+pub use crate::nik::{BirthDate, Gender, Nik, NikCheck, check_nik};
 pub use crate::record::{
     BatchResult, Field, Finding, Record, RecordResult, RecordValidator, Summary,
 };
@@ -74,3 +89,6 @@ pub use crate::region::{
     District, Historical, Province, Regency, district, districts, historical, province, provinces,
     regencies, regency,
 };
+/// Masks a NIK, KK or other personal data for logs (`3201********0001`): crm-core's one
+/// masking rule, re-exported.
+pub use crm_core::mask;

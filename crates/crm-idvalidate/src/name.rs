@@ -11,6 +11,7 @@ use crate::code::{Code, Status};
 pub const MAX_NAME_CHARS: usize = 60;
 
 /// What [`check_name`] found.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NameCheck {
     /// The name trimmed, with runs of spaces collapsed and in upper case, as KTPs print it.

@@ -15,6 +15,11 @@ use crate::digits::{CodeSet, Digits, Kind, Region, Shape, normalize, resolve_reg
 use crate::error::ParseError;
 
 /// Sex as encoded in a NIK.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Gender {
     /// Day 01-31.
@@ -63,6 +68,7 @@ pub struct Nik {
 }
 
 /// A birth date with its century resolved.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct BirthDate {
     date: NaiveDate,
@@ -263,9 +269,10 @@ impl Nik {
         std::str::from_utf8(&self.digits).unwrap_or("")
     }
 
-    /// The NIK with digits 5-12 hidden, for logs: `3204********0001`.
+    /// The NIK with digits 5-12 hidden, for logs: `3204********0001` ([`crm_core::mask`],
+    /// the masking rule every crm-rs crate shares).
     pub fn masked(&self) -> String {
-        mask(self.as_str())
+        crm_core::mask(self.as_str())
     }
 
     /// The birth date, its century resolved against `as_of`: the latest of 19YY / 20YY that
@@ -313,31 +320,6 @@ pub(crate) fn years_between(from: NaiveDate, to: NaiveDate) -> i32 {
     years
 }
 
-/// Masks a 16-digit number for logs: the region's first 4 digits and the serial stay.
-/// Shorter text (a truncated number, or a name in the wrong column) keeps less: its first
-/// and last two characters from 9 characters on, nothing up to 8.
-///
-/// ```
-/// use crm_idvalidate::mask;
-/// assert_eq!(mask("3201014101900001"), "3201********0001");
-/// assert_eq!(mask("081234567890"), "08********90");
-/// assert_eq!(mask("Budi"), "****");
-/// ```
-pub fn mask(number: &str) -> String {
-    let chars: Vec<char> = number.chars().collect();
-    let n = chars.len();
-    let keep = match n {
-        0..=8 => return "*".repeat(n),
-        9..=15 => 2,
-        _ => 4,
-    };
-    chars[..keep]
-        .iter()
-        .chain(std::iter::repeat_n(&'*', n - 2 * keep))
-        .chain(&chars[n - keep..])
-        .collect()
-}
-
 impl fmt::Display for Nik {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -354,6 +336,9 @@ impl FromStr for Nik {
 
 /// Everything found about one NIK input: all codes (not only the first error), and the
 /// fields that could be derived even when the number is invalid.
+///
+/// Serialised (feature `serde`), `nik` is the full number: mask it before logging.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NikCheck {
     /// Every finding, in documentation order.
@@ -549,9 +534,9 @@ mod tests {
 
     #[test]
     fn masking_keeps_region_and_serial() {
-        assert_eq!(mask("3201014101900001"), "3201********0001");
-        assert_eq!(mask("1234"), "****");
-        assert_eq!(mask("320101410190000"), "32***********00");
-        assert_eq!(mask("Budi Santoso"), "Bu********so");
+        assert_eq!(Nik::parse("3201014101900001").unwrap().masked(), "3201********0001");
+        assert_eq!(crate::mask("1234"), "****");
+        assert_eq!(crate::mask("320101410190000"), "32***********00");
+        assert_eq!(crate::mask("Budi Santoso"), "Bu********so");
     }
 }

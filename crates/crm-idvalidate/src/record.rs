@@ -11,9 +11,15 @@ use crate::birthplace::{BirthplaceMatcher, MatchKind, PlaceMatch};
 use crate::code::{Code, Severity, Status};
 use crate::kk::check_kk;
 use crate::name::check_name;
-use crate::nik::{Gender, check_nik, mask, years_between};
+use crate::nik::{Gender, check_nik, years_between};
+use crm_core::mask;
 
 /// A field of a customer record.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[non_exhaustive]
 pub enum Field {
@@ -56,6 +62,7 @@ impl fmt::Display for Field {
 
 /// One finding about a record: the field, the code and a message that never contains the
 /// personal data unmasked.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Finding {
     /// The field concerned.
@@ -73,20 +80,35 @@ impl Finding {
     }
 }
 
-/// The fields of one record, as text (empty text counts as missing).
+/// The fields of one record, as text. A value [`crm_core::is_missing`] calls missing (empty,
+/// `-`, `NA`, `N/A`, `null`, ...) counts as an empty cell: a NIK, KK, birth date or gender
+/// is then not checked, a name is `NAME_MISSING` and a birthplace `BIRTHPLACE_MISSING`.
+///
+/// Deserialising (feature `serde`) borrows the text from the input, so the input must
+/// outlive the record (and, for JSON, strings must be free of escapes); absent fields are
+/// `None` / `false`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize), serde(default))]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Record<'a> {
     /// The NIK.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub nik: Option<&'a str>,
     /// The KK number.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub kk: Option<&'a str>,
     /// The name.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub name: Option<&'a str>,
     /// The birthplace.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub birthplace: Option<&'a str>,
-    /// The recorded birth date: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`.
+    /// The recorded birth date, in any form [`crm_core::parse_date`] reads: `YYYY-MM-DD`,
+    /// `YYYY/MM/DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY` or `YYYYMMDD` (one-digit day
+    /// and month when separated), optionally followed by a time of day.
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub birth_date: Option<&'a str>,
     /// The recorded gender: L/P, M/F, Laki-laki/Perempuan, Pria/Wanita (any case).
+    #[cfg_attr(feature = "serde", serde(borrow))]
     pub gender: Option<&'a str>,
     /// Whether the NIK was read from a number cell of a spreadsheet (rather than text), which
     /// makes a final 0 suspicious: Excel keeps 15 significant digits.
@@ -94,6 +116,7 @@ pub struct Record<'a> {
 }
 
 /// The verdict on one record.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordResult {
     /// The worst severity among the findings.
@@ -118,6 +141,10 @@ impl RecordResult {
 }
 
 /// Counts over a batch, for reports and heat maps.
+///
+/// Serialised (feature `serde`), the maps are objects keyed by the status, code and field
+/// names; `by_field_code` is nested, field then code: `{"nik": {"NIK_LENGTH": 3}}`.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Summary {
     /// Records.
@@ -129,10 +156,12 @@ pub struct Summary {
     /// Findings by field.
     pub by_field: BTreeMap<Field, usize>,
     /// Findings by field and code (the heat map).
+    #[cfg_attr(feature = "serde", serde(with = "crate::serde_impl::by_field_code"))]
     pub by_field_code: BTreeMap<(Field, Code), usize>,
 }
 
 /// The results of a batch (in input order) and their summary.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct BatchResult {
     /// One result per input record, in input order.
@@ -164,6 +193,7 @@ pub struct BatchResult {
 /// assert_eq!(result.codes(), [Code::NikDobSwapped]);
 /// assert_eq!(result.birthplace.unwrap().place.unwrap().name, "Kabupaten Bandung");
 /// ```
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq)]
 pub struct RecordValidator {
     as_of: NaiveDate,
@@ -196,7 +226,7 @@ impl RecordValidator {
 
     /// Validates one record.
     pub fn validate(&self, record: &Record<'_>) -> RecordResult {
-        let place = record.birthplace.map(|b| self.birthplaces.find(b));
+        let place = given(record.birthplace).map(|b| self.birthplaces.find(b));
         self.validate_with(record, place)
     }
 
@@ -206,7 +236,7 @@ impl RecordValidator {
             findings.push(Finding { field, code, message })
         };
         fn present(v: Option<&str>) -> Option<&str> {
-            v.map(str::trim).filter(|v| !v.is_empty())
+            v.filter(|v| !crm_core::is_missing(v)).map(str::trim)
         }
         let mut nik_birth_date = None;
         let mut nik_gender = None;
@@ -249,7 +279,7 @@ impl RecordValidator {
                 push(Field::Kk, Code::KkEqualsNik, format!("KK {shown}: equals the NIK"));
             }
         }
-        let name_normalized = record.name.map(|name| {
+        let name_normalized = given(record.name).map(|name| {
             let c = check_name(name);
             for code in &c.codes {
                 push(Field::Name, *code, describe(*code).to_owned());
@@ -282,11 +312,12 @@ impl RecordValidator {
             }
         }
         if let Some(text) = present(record.birth_date) {
-            match parse_date(text) {
+            match crm_core::parse_date(text).map(NaiveDate::from) {
                 None => push(
                     Field::BirthDate,
                     Code::BirthDateInvalid,
-                    "not a date (YYYY-MM-DD or DD/MM/YYYY)".into(),
+                    "not a date (YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, DD.MM.YYYY or YYYYMMDD)"
+                        .into(),
                 ),
                 Some(recorded) => {
                     if let Some(from_nik) = nik_birth_date
@@ -355,7 +386,7 @@ impl RecordValidator {
         progress: impl Fn(usize) + Sync,
     ) -> BatchResult {
         // Birthplaces repeat heavily: match each distinct text once.
-        let distinct: HashSet<&str> = records.iter().filter_map(|r| r.birthplace).collect();
+        let distinct: HashSet<&str> = records.iter().filter_map(|r| given(r.birthplace)).collect();
         let distinct: Vec<&str> = distinct.into_iter().collect();
         let places: HashMap<&str, PlaceMatch> =
             distinct.par_iter().map(|b| (*b, self.birthplaces.find(b))).collect();
@@ -364,7 +395,7 @@ impl RecordValidator {
             .par_iter()
             .map(|r| {
                 let result =
-                    self.validate_with(r, r.birthplace.and_then(|b| places.get(b).cloned()));
+                    self.validate_with(r, given(r.birthplace).and_then(|b| places.get(b).cloned()));
                 let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
                 if n.is_multiple_of(4096) || n == records.len() {
                     progress(n);
@@ -441,6 +472,11 @@ impl RecordValidator {
     }
 }
 
+/// A column's value, with crm-core's missing-value markers as an empty cell.
+fn given(value: Option<&str>) -> Option<&str> {
+    value.map(|v| if crm_core::is_missing(v) { "" } else { v })
+}
+
 /// More than half of at least 100 well-formed NIKs ending in 0 (about a tenth is expected):
 /// Excel keeps 15 significant digits, so numbers stored as numbers lose the 16th.
 fn excel_truncation(records: &[Record<'_>]) -> Option<Finding> {
@@ -460,32 +496,6 @@ fn excel_truncation(records: &[Record<'_>]) -> Option<Finding> {
             last_digits.len()
         ),
     })
-}
-
-/// A recorded date: `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`, day and month with one or
-/// two digits (a time after the date is ignored). Parsed by hand: this runs once per record.
-pub(crate) fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    let date = t.split([' ', 'T']).next()?;
-    let num = |s: &str| -> Option<u32> {
-        (!s.is_empty() && s.len() <= 4 && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse().ok())
-            .flatten()
-    };
-    let sep = if date.contains('/') { '/' } else { '-' };
-    let mut parts = date.split(sep);
-    let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);
-    if parts.next().is_some() {
-        return None;
-    }
-    let (year, month, day) = if a.len() == 4 && sep == '-' {
-        (num(a)?, num(b)?, num(c)?)
-    } else if c.len() == 4 && a.len() <= 2 && b.len() <= 2 {
-        (num(c)?, num(b)?, num(a)?)
-    } else {
-        return None;
-    };
-    NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
 /// A recorded gender in the spellings Indonesian forms use.
@@ -581,29 +591,54 @@ mod tests {
     }
 
     #[test]
+    fn missing_value_markers_are_empty_cells() {
+        for marker in ["", " ", "-", "NA", "N/A", "null", "None", "NaN"] {
+            let r = Record {
+                nik: Some(marker),
+                kk: Some(marker),
+                name: Some(marker),
+                birthplace: Some(marker),
+                birth_date: Some(marker),
+                gender: Some(marker),
+                nik_was_number: false,
+            };
+            assert_eq!(codes(r), [Code::NameMissing, Code::BirthplaceMissing], "{marker:?}");
+        }
+    }
+
+    #[test]
     fn nik_from_a_number_cell_ending_in_zero_is_suspect() {
         let r = Record { nik: Some("3204110609970010"), nik_was_number: true, ..Record::default() };
         assert_eq!(codes(r), [Code::NikExcelTruncated]);
         assert_eq!(codes(Record { nik_was_number: false, ..r }), []);
     }
 
+    /// Recorded birth dates are read by crm-core's one date parser.
     #[test]
-    fn recorded_dates_in_three_forms() {
-        let d = NaiveDate::from_ymd_opt(1997, 9, 6);
+    fn recorded_dates_in_crm_core_forms() {
+        // Born 6 September 1997: the recorded date agrees, or it is no date at all.
+        let base = Record { nik: Some("3204110609970001"), ..Record::default() };
         for text in [
             "1997-09-06",
+            "1997/09/06",
             "06/09/1997",
             "6/9/1997",
             "06-09-1997",
+            "06.09.1997",
+            "19970906",
             " 1997-09-06 00:00:00",
             "1997-09-06T08:00",
         ] {
-            assert_eq!(parse_date(text), d, "{text}");
+            assert_eq!(codes(Record { birth_date: Some(text), ..base }), [], "{text}");
         }
         for text in
-            ["1997/09/06", "09-06", "31/02/1997", "06/09/97", "kemarin", "", "1997-09-06-01"]
+            ["09-06", "31/02/1997", "06/09/97", "kemarin", "1997-09-06-01", "1997-09-06 pagi"]
         {
-            assert_eq!(parse_date(text), None, "{text}");
+            assert_eq!(
+                codes(Record { birth_date: Some(text), ..base }),
+                [Code::BirthDateInvalid],
+                "{text}"
+            );
         }
     }
 

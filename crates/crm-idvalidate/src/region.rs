@@ -10,6 +10,7 @@
 use std::sync::OnceLock;
 
 /// A province (2-digit code).
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Province {
     code: &'static str,
@@ -29,6 +30,7 @@ impl Province {
 }
 
 /// A regency (kabupaten) or city (kota), 4-digit code.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Regency {
     code: &'static str,
@@ -53,6 +55,7 @@ impl Regency {
 }
 
 /// A district (kecamatan), 6-digit code.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct District {
     code: &'static str,
@@ -72,6 +75,7 @@ impl District {
 }
 
 /// A former regency or district code and the code that replaced it.
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Historical {
     old_code: &'static str,

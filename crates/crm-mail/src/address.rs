@@ -1,34 +1,51 @@
-//! E-mail address checks stricter than RFC 5322 parsers (lettre accepts `x@localhost` and
-//! `user@exa_mple.com`), and masking for logs.
+//! Which addresses a campaign may send to: crm-core's e-mail syntax ([`crm_core::check_email`],
+//! stricter than RFC 5322 parsers: lettre accepts `x@localhost` and `user@exa_mple.com`) plus
+//! an optional list of allowed domains.
+
+use crm_core::EmailError;
 
 /// Why an address was refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum AddressProblem {
-    /// The cell is empty.
-    #[error("empty")]
-    Empty,
-    /// Not `local@domain`, or characters that are not allowed.
-    #[error("not an e-mail address")]
-    Syntax,
-    /// The domain has no dot (`localhost`, `intranet`).
-    #[error("domain without a dot")]
-    NoDot,
-    /// A domain label has an underscore or starts/ends with a hyphen.
-    #[error("invalid domain name")]
-    BadDomain,
+    /// The address breaks an e-mail syntax rule (empty, no `@`, a domain without a dot, a
+    /// line break, ...): [`crm_core::check_email`]'s verdict.
+    #[error(transparent)]
+    Invalid(#[from] EmailError),
     /// The domain is not in the allowed list.
     #[error("domain not allowed")]
     DomainNotAllowed,
-    /// Longer than 254 characters (or the local part than 64).
-    #[error("too long")]
-    TooLong,
-    /// Line breaks (header injection).
-    #[error("contains a line break")]
-    LineBreak,
+}
+
+impl AddressProblem {
+    /// A stable name for reports: `empty`, `syntax`, `no_dot`, `bad_domain`, `too_long`,
+    /// `line_break` (crm-core's rules), `domain_not_allowed`, or `invalid` for a rule
+    /// crm-core may add later. With the `serde` feature this is the serialised form.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            AddressProblem::Invalid(e) => match e {
+                EmailError::Empty => "empty",
+                EmailError::Syntax => "syntax",
+                EmailError::NoDot => "no_dot",
+                EmailError::BadDomain => "bad_domain",
+                EmailError::TooLong => "too_long",
+                EmailError::LineBreak => "line_break",
+                _ => "invalid",
+            },
+            AddressProblem::DomainNotAllowed => "domain_not_allowed",
+        }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for AddressProblem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.kind())
+    }
 }
 
 /// Which addresses are accepted.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AddressPolicy {
     /// When not empty, only these domains (and their subdomains), lower case.
@@ -43,86 +60,88 @@ impl AddressPolicy {
         }
     }
 
-    /// Checks one address and returns it normalised (trimmed, domain in lower case).
+    /// Checks one address with [`crm_core::check_email`], then against the allowed
+    /// domains, and returns it normalised (trimmed, domain in lower case).
     ///
     /// ```
-    /// use crm_mail::{AddressPolicy, AddressProblem};
+    /// use crm_mail::{AddressPolicy, AddressProblem, EmailError};
     /// let policy = AddressPolicy::default();
     /// assert_eq!(policy.check(" Budi.S@Acme.co.id ").unwrap(), "Budi.S@acme.co.id");
-    /// assert_eq!(policy.check("ops@localhost"), Err(AddressProblem::NoDot));
-    /// assert_eq!(policy.check("ops@exa_mple.com"), Err(AddressProblem::BadDomain));
-    /// assert_eq!(policy.check("a b@x.co"), Err(AddressProblem::Syntax));
+    /// assert_eq!(policy.check("ops@localhost"), Err(AddressProblem::Invalid(EmailError::NoDot)));
+    /// assert_eq!(policy.check("ops@exa_mple.com"), Err(EmailError::BadDomain.into()));
+    /// assert_eq!(policy.check("a b@x.co").unwrap_err().to_string(), "not an e-mail address");
+    /// let acme = AddressPolicy::allow_domains(["acme.co.id"]);
+    /// assert!(acme.check("ops@jkt.acme.co.id").is_ok());
+    /// assert_eq!(acme.check("ops@gmail.com"), Err(AddressProblem::DomainNotAllowed));
     /// ```
+    ///
+    /// # Errors
+    /// [`AddressProblem::Invalid`] with the syntax rule the address breaks;
+    /// [`AddressProblem::DomainNotAllowed`] for a domain outside the allowed list.
     pub fn check(&self, address: &str) -> Result<String, AddressProblem> {
-        if address.contains(['\r', '\n']) {
-            return Err(AddressProblem::LineBreak);
-        }
-        let a = address.trim();
-        if a.is_empty() {
-            return Err(AddressProblem::Empty);
-        }
-        if a.len() > 254 {
-            return Err(AddressProblem::TooLong);
-        }
-        let (local, domain) = a.rsplit_once('@').ok_or(AddressProblem::Syntax)?;
-        if local.is_empty() || domain.is_empty() {
-            return Err(AddressProblem::Syntax);
-        }
-        if local.len() > 64 {
-            return Err(AddressProblem::TooLong);
-        }
-        let local_ok =
-            local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c))
-                && !local.starts_with('.')
-                && !local.ends_with('.')
-                && !local.contains("..");
-        if !local_ok {
-            return Err(AddressProblem::Syntax);
-        }
-        let domain = domain.to_lowercase();
-        if !domain.contains('.') {
-            return Err(AddressProblem::NoDot);
-        }
-        for label in domain.split('.') {
-            let valid = !label.is_empty()
-                && label.len() <= 63
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-                && !label.starts_with('-')
-                && !label.ends_with('-');
-            if !valid {
-                return Err(if label.contains('_') || !label.is_empty() {
-                    AddressProblem::BadDomain
-                } else {
-                    AddressProblem::Syntax
-                });
-            }
-        }
-        if domain.rsplit('.').next().is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit())) {
-            return Err(AddressProblem::BadDomain);
-        }
+        let address = crm_core::check_email(address)?;
+        let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
         if !self.allowed_domains.is_empty()
             && !self
                 .allowed_domains
                 .iter()
-                .any(|d| domain == *d || domain.ends_with(&format!(".{d}")))
+                .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
         {
             return Err(AddressProblem::DomainNotAllowed);
         }
-        Ok(format!("{local}@{domain}"))
+        Ok(address)
     }
 }
 
-/// Masks an address for logs and reports: first letter of the local part, then `***`.
-///
-/// ```
-/// assert_eq!(crm_mail::mask_email("budi.santoso@acme.co.id"), "b***@acme.co.id");
-/// assert_eq!(crm_mail::mask_email("not an address"), "n***");
-/// ```
-pub fn mask_email(address: &str) -> String {
-    let a = address.trim();
-    let first: String = a.chars().take(1).filter(|c| !c.is_control()).collect();
-    match a.rsplit_once('@') {
-        Some((_, domain)) if !domain.contains(['\r', '\n']) => format!("{first}***@{domain}"),
-        _ => format!("{first}***"),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    macro_rules! refused {
+        ($name:ident, $policy:expr, $address:expr, $problem:expr) => {
+            #[test]
+            fn $name() {
+                assert_eq!($policy.check($address), Err($problem));
+            }
+        };
+    }
+
+    refused!(empty, AddressPolicy::default(), "  ", AddressProblem::Invalid(EmailError::Empty));
+    refused!(no_at, AddressPolicy::default(), "ops.acme.co.id", EmailError::Syntax.into());
+    refused!(localhost, AddressPolicy::default(), "ops@localhost", EmailError::NoDot.into());
+    refused!(
+        underscore,
+        AddressPolicy::default(),
+        "ops@exa_mple.com",
+        EmailError::BadDomain.into()
+    );
+    refused!(
+        line_break,
+        AddressPolicy::default(),
+        "ops@acme.co.id\r\nBcc: x@y.z",
+        EmailError::LineBreak.into()
+    );
+    refused!(
+        other_domain,
+        AddressPolicy::allow_domains(["acme.co.id"]),
+        "ops@evilacme.co.id",
+        AddressProblem::DomainNotAllowed
+    );
+
+    #[test]
+    fn problems_have_stable_kinds() {
+        let kinds: Vec<&str> = ["", "x", "x@localhost", "x@a_b.co", "x@y.co\n"]
+            .iter()
+            .map(|a| AddressPolicy::default().check(a).unwrap_err().kind())
+            .collect();
+        assert_eq!(kinds, ["empty", "syntax", "no_dot", "bad_domain", "line_break"]);
+        assert_eq!(AddressProblem::DomainNotAllowed.kind(), "domain_not_allowed");
+    }
+
+    #[test]
+    fn subdomains_of_allowed_domains_pass() {
+        let p = AddressPolicy::allow_domains([" ACME.co.id "]);
+        assert_eq!(p.check("Ops@JKT.Acme.co.id").unwrap(), "Ops@jkt.acme.co.id");
+        assert_eq!(p.check("ops@acme.co.id").unwrap(), "ops@acme.co.id");
     }
 }

@@ -5,9 +5,10 @@ use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Weekday};
 
-use crate::error::Error;
+use crate::error::{Error, csv_line, find_column, missing_column};
 
 /// Non-working days: weekends (configurable) and listed holidays.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Calendar {
     holidays: BTreeMap<NaiveDate, String>,
@@ -20,39 +21,38 @@ impl Calendar {
         Calendar { holidays, weekend }
     }
 
-    /// Reads holidays from CSV text with a `date` column (`YYYY-MM-DD` or `DD/MM/YYYY`)
-    /// and an optional `name` column; Saturday and Sunday are weekend days.
+    /// Reads holidays from CSV text with a `date` (or `tanggal`) column, in any form
+    /// [`crm_core::parse_date`] reads (`YYYY-MM-DD`, `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`,
+    /// `YYYYMMDD`, ...), and an optional `name` (`nama`, `keterangan`) column; Saturday and
+    /// Sunday are weekend days.
     ///
     /// # Errors
-    /// [`Error::Malformed`] naming the line of a bad date or a missing `date` column.
+    /// [`Error::MissingColumn`] without a `date` / `tanggal` column; [`Error::Malformed`]
+    /// naming the line of a bad date.
     pub fn from_csv(text: &str, source: &str) -> Result<Calendar, Error> {
         let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
-        let bad = |line: usize, message: String| Error::Malformed {
+        let bad = |line: u64, message: String| Error::Malformed {
             path: source.to_string(),
             line,
             message,
         };
-        let header: Vec<String> = rdr
-            .headers()
-            .map_err(|e| bad(1, e.to_string()))?
-            .iter()
-            .map(|h| h.trim().trim_start_matches('\u{feff}').to_lowercase())
-            .collect();
-        let date_col = header
-            .iter()
-            .position(|h| h == "date" || h == "tanggal")
-            .ok_or_else(|| bad(1, "no `date` column".into()))?;
-        let name_col = header.iter().position(|h| h == "name" || h == "nama" || h == "keterangan");
+        let header: Vec<String> =
+            rdr.headers().map_err(|e| bad(1, e.to_string()))?.iter().map(str::to_string).collect();
+        let date_col = find_column(&header, "date")
+            .or_else(|| find_column(&header, "tanggal"))
+            .ok_or_else(|| missing_column("date", &header))?;
+        let name_col = ["name", "nama", "keterangan"].iter().find_map(|n| find_column(&header, n));
         let mut holidays = BTreeMap::new();
-        for (i, r) in rdr.records().enumerate() {
-            let r = r.map_err(|e| bad(i + 2, e.to_string()))?;
+        for r in rdr.records() {
+            let r = r.map_err(|e| bad(csv_line(&e), e.to_string()))?;
+            let line = r.position().map_or(0, csv::Position::line);
             let text = r.get(date_col).unwrap_or("").trim();
-            if text.is_empty() {
+            if crm_core::is_missing(text) {
                 continue;
             }
-            let d = NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .or_else(|_| NaiveDate::parse_from_str(text, "%d/%m/%Y"))
-                .map_err(|_| bad(i + 2, format!("{text:?} is not a date")))?;
+            let d = crm_core::parse_date(text)
+                .map(NaiveDate::from)
+                .ok_or_else(|| bad(line, format!("{text:?}: {}", crm_core::DateError)))?;
             let name = name_col.and_then(|c| r.get(c)).unwrap_or("").trim().to_string();
             holidays.insert(d, if name.is_empty() { "holiday".into() } else { name });
         }
@@ -90,6 +90,7 @@ impl Calendar {
 }
 
 /// One notice: the debit scheduled on a closed day moves earlier.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct DebitNotice {
     /// The customer's row in the caller's file.
@@ -125,15 +126,17 @@ pub type DebitRejects = Vec<(u64, String)>;
 /// ```
 ///
 /// # Errors
-/// [`Error::Option`] for a month outside 1..=12.
+/// [`Error::InvalidParameter`] for a month outside 1..=12.
 pub fn autodebit_notices(
     customers: impl IntoIterator<Item = (u64, u32)>,
     year: i32,
     month: u32,
     calendar: &Calendar,
 ) -> Result<(Vec<DebitNotice>, DebitRejects), Error> {
-    let first = NaiveDate::from_ymd_opt(year, month, 1)
-        .ok_or_else(|| Error::Option { name: "month", message: format!("{year}-{month:02}") })?;
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or_else(|| Error::InvalidParameter {
+        name: "month",
+        reason: format!("{year}-{month:02} is not a month"),
+    })?;
     let next = if month == 12 {
         NaiveDate::from_ymd_opt(year + 1, 1, 1)
     } else {
@@ -160,4 +163,48 @@ pub fn autodebit_notices(
         }
     }
     Ok((notices, rejects))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    #[test]
+    fn holidays_are_read_in_crm_core_date_forms() {
+        let csv = "tanggal,nama\n2026-12-25,Natal\n01/01/2027,Tahun Baru\n17.08.2026,HUT RI\n20260317,Nyepi\n,\n";
+        let cal = Calendar::from_csv(csv, "libur.csv").unwrap();
+        assert_eq!(cal.closed(day(2026, 12, 25)).as_deref(), Some("Natal"));
+        assert_eq!(cal.closed(day(2027, 1, 1)).as_deref(), Some("Tahun Baru"));
+        assert_eq!(cal.closed(day(2026, 8, 17)).as_deref(), Some("HUT RI"));
+        assert_eq!(cal.closed(day(2026, 3, 17)).as_deref(), Some("Nyepi"));
+        assert_eq!(cal.closed(day(2026, 3, 18)), None);
+    }
+
+    #[test]
+    fn a_bad_holiday_date_names_its_line() {
+        let err = Calendar::from_csv("date\n2026-12-25\n12/25/2026\n", "libur.csv").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "libur.csv: line 3: \"12/25/2026\": not a date (use YYYY-MM-DD, DD/MM/YYYY, \
+             DD-MM-YYYY, DD.MM.YYYY or YYYYMMDD)"
+        );
+    }
+
+    #[test]
+    fn a_calendar_needs_a_date_column() {
+        let err = Calendar::from_csv("hari,nama\n2026-12-25,Natal\n", "libur.csv").unwrap_err();
+        assert_eq!(err.to_string(), r#"no column named "date" (columns: hari, nama)"#);
+    }
+
+    #[test]
+    fn the_month_must_be_1_to_12() {
+        let cal = Calendar::new(BTreeMap::new(), vec![]);
+        let err = autodebit_notices([(2, 1)], 2026, 13, &cal).unwrap_err();
+        assert_eq!(err.to_string(), "invalid month: 2026-13 is not a month");
+        assert!(matches!(err, Error::InvalidParameter { name: "month", .. }));
+    }
 }

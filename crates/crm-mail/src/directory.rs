@@ -2,9 +2,14 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::address::{AddressPolicy, AddressProblem, mask_email};
+use crm_core::mask_email;
 
-/// One directory row as the caller read it (e.g. with crm-excel).
+use crate::address::{AddressPolicy, AddressProblem};
+use crate::error::{Error, find_column, missing_column};
+
+/// One directory row as the caller read it (e.g. with crm-excel). A value
+/// [`crm_core::is_missing`] calls missing (empty, `-`, `NA`, `N/A`, ...) counts as empty.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DirectoryRow {
     /// The row number in the caller's file, for reports.
@@ -20,6 +25,7 @@ pub struct DirectoryRow {
 }
 
 /// One branch's recipients.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Recipients {
     /// The branch name as written in the directory.
@@ -33,6 +39,11 @@ pub struct Recipients {
 }
 
 /// Something wrong with the directory or its coverage of the data.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize),
+    serde(tag = "kind", rename_all = "snake_case")
+)]
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Problem {
@@ -146,8 +157,8 @@ impl Directory {
     ) -> Directory {
         let mut dir = Directory::default();
         for r in rows {
-            if r.branch.trim().is_empty() {
-                if !(r.email.trim().is_empty() && r.cc.trim().is_empty()) {
+            if crm_core::is_missing(&r.branch) {
+                if !(crm_core::is_missing(&r.email) && crm_core::is_missing(&r.cc)) {
                     dir.problems.push(Problem::NoBranch { row: r.row });
                 }
                 continue;
@@ -156,11 +167,11 @@ impl Directory {
                 branch: r.branch.trim().to_string(),
                 ..Default::default()
             });
-            if entry.area.is_empty() {
+            if entry.area.is_empty() && !crm_core::is_missing(&r.area) {
                 entry.area = r.area.trim().to_string();
             }
             for (field, value) in [("email", &r.email), ("cc", &r.cc)] {
-                if value.trim().is_empty() {
+                if crm_core::is_missing(value) {
                     continue;
                 }
                 match policy.check(value) {
@@ -193,6 +204,59 @@ impl Directory {
             rec.cc.retain(|a| !to.contains(&a.to_lowercase()));
         }
         dir
+    }
+
+    /// Builds the directory from a table the caller read (a CSV file or a sheet): its header
+    /// and `(row, cells)` pairs, with the row numbers the caller's file has (1-based, the
+    /// header usually row 1). Columns are found by name, trimmed and ignoring case: `branch`
+    /// and `email` are required, `cc` and `area` optional, others ignored. Then as
+    /// [`from_rows`](Directory::from_rows).
+    ///
+    /// ```
+    /// use crm_mail::{AddressPolicy, Directory};
+    /// let header = ["Branch", "Email", "CC"];
+    /// let rows = [(2, ["Bekasi", "bekasi@acme.co.id", "area.barat@acme.co.id"])];
+    /// let dir = Directory::from_table(&header, rows, &AddressPolicy::default())?;
+    /// assert_eq!(dir.get("bekasi").unwrap().cc, ["area.barat@acme.co.id"]);
+    ///
+    /// let err = Directory::from_table(&["branch", "mail"], [(2, ["Bekasi", "x@acme.co.id"])], &AddressPolicy::default())
+    ///     .unwrap_err();
+    /// assert_eq!(err.to_string(), r#"no column named "email" (columns: branch, mail)"#);
+    /// # Ok::<(), crm_mail::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::MissingColumn`] naming the missing `branch` or `email` column and listing
+    /// the table's columns.
+    pub fn from_table<H, I, R, C>(
+        header: &[H],
+        rows: I,
+        policy: &AddressPolicy,
+    ) -> Result<Directory, Error>
+    where
+        H: AsRef<str>,
+        I: IntoIterator<Item = (u64, R)>,
+        R: AsRef<[C]>,
+        C: AsRef<str>,
+    {
+        let required =
+            |name: &str| find_column(header, name).ok_or_else(|| missing_column(name, header));
+        let (branch, email) = (required("branch")?, required("email")?);
+        let (cc, area) = (find_column(header, "cc"), find_column(header, "area"));
+        let rows = rows.into_iter().map(|(row, cells)| {
+            let cells = cells.as_ref();
+            let get = |c: Option<usize>| {
+                c.and_then(|c| cells.get(c)).map_or_else(String::new, |v| v.as_ref().to_string())
+            };
+            DirectoryRow {
+                row,
+                branch: get(Some(branch)),
+                email: get(Some(email)),
+                cc: get(cc),
+                area: get(area),
+            }
+        });
+        Ok(Directory::from_rows(rows, policy))
     }
 
     /// The recipients of a branch (matched ignoring case and spaces).
@@ -238,4 +302,89 @@ impl Directory {
 
 fn entry_has(list: &[String], addr: &str) -> bool {
     list.iter().any(|a| a.eq_ignore_ascii_case(addr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crm_core::EmailError;
+
+    fn row(row: u64, branch: &str, email: &str, cc: &str) -> DirectoryRow {
+        DirectoryRow {
+            row,
+            branch: branch.into(),
+            email: email.into(),
+            cc: cc.into(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn problems_show_addresses_masked() {
+        let dir = Directory::from_rows(
+            [
+                row(2, "Bekasi", "budi.santoso@localhost", ""),
+                row(3, "Bekasi", "sari@acme.co.id", "Sari@ACME.co.id"),
+                row(4, "Bekasi", "sari@acme.co.id", ""),
+                row(5, "", "x@acme.co.id", ""),
+            ],
+            &AddressPolicy::default(),
+        );
+        let described: Vec<String> = dir.problems().iter().map(Problem::describe).collect();
+        assert_eq!(
+            described,
+            [
+                "Bekasi: row 2: email b***@localhost: domain without a dot",
+                "Bekasi: row 4: s***@acme.co.id listed twice",
+                "row 5: no branch",
+            ]
+        );
+        assert!(matches!(
+            dir.problems()[0],
+            Problem::InvalidAddress { problem: AddressProblem::Invalid(EmailError::NoDot), .. }
+        ));
+        // An address in To and Cc stays in To only.
+        assert_eq!(dir.get(" bekasi ").unwrap().cc, Vec::<String>::new());
+    }
+
+    #[test]
+    fn missing_value_markers_are_empty_cells() {
+        let dir = Directory::from_rows(
+            [row(2, "Bekasi", "bekasi@acme.co.id", "-"), row(3, "N/A", "-", "NA")],
+            &AddressPolicy::default(),
+        );
+        assert_eq!(dir.problems(), []);
+        assert_eq!(dir.get("bekasi").unwrap().cc, Vec::<String>::new());
+    }
+
+    #[test]
+    fn a_table_without_a_header_row_is_named_masked() {
+        // The first data row taken for the header: the address in it is masked.
+        let header = ["Bekasi", "budi.santoso@acme.co.id", "081234567890"];
+        let err = Directory::from_table(
+            &header,
+            Vec::<(u64, [&str; 3])>::new(),
+            &AddressPolicy::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"no column named "branch" (columns: Bekasi, b***@acme.co.id, 08********90)"#
+        );
+        let Error::MissingColumn { name, available } = err else { panic!("{err:?}") };
+        assert_eq!((name.as_str(), available.len()), ("branch", 3));
+    }
+
+    #[test]
+    fn table_columns_are_found_by_name_in_any_order() {
+        let header = [" AREA ", "\u{feff}email", "Branch", "notes"];
+        let rows = [(7, vec!["Barat", "bekasi@acme.co.id", "Bekasi", "x"]), (8, vec!["", "", ""])];
+        let dir = Directory::from_table(&header, rows, &AddressPolicy::default()).unwrap();
+        let r = dir.get("Bekasi").unwrap();
+        assert_eq!(
+            (r.area.as_str(), r.to.as_slice()),
+            ("Barat", &["bekasi@acme.co.id".to_string()][..])
+        );
+        assert_eq!(dir.problems(), []);
+    }
 }

@@ -1,6 +1,9 @@
 //! Errors of the whole crate. Messages name the field, row or branch at fault and never
 //! repeat an e-mail address or a customer's data unmasked.
 
+/// The crate's `Result`: the error is an [`Error`] unless another is named.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// What went wrong.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -43,26 +46,35 @@ pub enum Error {
         /// The cause.
         source: std::io::Error,
     },
-    /// The outbox plan or the send log is malformed.
+    /// The outbox plan, the send log or a holiday calendar is malformed.
     #[error("{path}: line {line}: {message}")]
     Malformed {
         /// The file.
         path: String,
-        /// 1-based line.
-        line: usize,
+        /// The 1-based line of the file (the header is line 1).
+        line: u64,
         /// Why.
         message: String,
+    },
+    /// A column the file must have is not in its header.
+    #[error("no column named {name:?} (columns: {})", .available.join(", "))]
+    MissingColumn {
+        /// The column looked for.
+        name: String,
+        /// The file's columns, in order. A header that looks like personal data (an e-mail
+        /// address, six or more digits: a file without a header row) is masked.
+        available: Vec<String>,
     },
     /// A transport could not be set up (bad URL, unreadable certificate, ...).
     #[error("transport: {0}")]
     Transport(String),
-    /// An option is out of range.
-    #[error("invalid {name}: {message}")]
-    Option {
-        /// The option.
+    /// A parameter is out of range.
+    #[error("invalid {name}: {reason}")]
+    InvalidParameter {
+        /// The parameter.
         name: &'static str,
-        /// Why.
-        message: String,
+        /// Why, with the value when it is not personal data.
+        reason: String,
     },
 }
 
@@ -70,6 +82,33 @@ impl Error {
     pub(crate) fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Error {
         Error::Io { path: path.as_ref().display().to_string(), source }
     }
+}
+
+/// [`Error::MissingColumn`] for `name`, listing `headers` (masked where they look like
+/// personal data).
+pub(crate) fn missing_column<S: AsRef<str>>(name: &str, headers: &[S]) -> Error {
+    let available = headers
+        .iter()
+        .map(|h| {
+            let h = h.as_ref();
+            let digits = h.chars().filter(char::is_ascii_digit).count();
+            if h.contains('@') || digits >= 6 { crm_core::mask(h) } else { h.to_string() }
+        })
+        .collect();
+    Error::MissingColumn { name: name.to_string(), available }
+}
+
+/// The position of `name` among `headers`: trimmed, without a byte-order mark, ignoring
+/// ASCII case.
+pub(crate) fn find_column<S: AsRef<str>>(headers: &[S], name: &str) -> Option<usize> {
+    headers
+        .iter()
+        .position(|h| h.as_ref().trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+}
+
+/// The 1-based line a CSV error is on (1 when it has no position).
+pub(crate) fn csv_line(e: &csv::Error) -> u64 {
+    e.position().map_or(1, csv::Position::line)
 }
 
 /// Refuses CR and LF in a header value.

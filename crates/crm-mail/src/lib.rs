@@ -1,6 +1,7 @@
 //! Per-branch lead distribution by e-mail that never sends twice, and customer texts.
 //!
-//! * [`Directory`]: branch → To/Cc recipients from rows the caller reads, checked by an
+//! * [`Directory`]: branch → To/Cc recipients from rows the caller reads (or a whole table,
+//!   columns found by name: [`Directory::from_table`]), checked by an
 //!   [`AddressPolicy`] stricter than RFC parsers (no `localhost`, no `_` in domains,
 //!   optional allowed domains), with a [`Problem`] report: branches in the data without an
 //!   entry or without a valid recipient, invalid and duplicate addresses (masked).
@@ -58,11 +59,24 @@
 //! # Ok::<(), crm_mail::Error>(())
 //! ```
 //!
+//! # Crate features
+//! * **serde** - derives `Serialize` and `Deserialize` for the params and inputs
+//!   ([`SendOptions`], [`AddressPolicy`], [`DirectoryRow`], [`Calendar`], [`BranchContext`],
+//!   [`SummaryTable`], [`Channel`], [`Security`]) and the results ([`Recipients`], [`Rendered`],
+//!   [`BranchMessage`], [`Attachment`], [`Plan`], [`PlanEntry`], [`RunSummary`],
+//!   [`DebitNotice`], [`TextBatch`], [`TextProblem`]), and `Serialize` for the report
+//!   [`Problem`] (tagged by its [`kind`](Problem::kind), its [`AddressProblem`] as
+//!   [`AddressProblem::kind`]). [`Channel`] and [`Security`] serialise as lower-case names
+//!   (`"whatsapp"`, `"starttls"`), dates as `YYYY-MM-DD`. [`SmtpConfig`] is left out: it
+//!   holds the password. Off by default. serde and serde_json are dependencies either way:
+//!   [`LogEntry`] and [`State`] are the send log's JSON lines.
+//!
 //! # Dependencies
-//! lettre (MIME messages), rustls on ring with webpki-roots (TLS without OpenSSL; the SMTP
-//! client is this crate's own, because lettre 0.11's waits 40 ms per message on Nagle's
-//! algorithm), base64 (AUTH), minijinja (runtime templates), sha2 (keys), csv (plan
-//! files), chrono, serde_json (the log).
+//! crm-core (e-mail syntax, masking, HTML escaping, dates), lettre (MIME messages), rustls
+//! on ring with webpki-roots (TLS without OpenSSL; the SMTP client is this crate's own,
+//! because lettre 0.11's waits 40 ms per message on Nagle's algorithm), base64 (AUTH),
+//! minijinja (runtime templates), sha2 (keys), csv (plan files), chrono, serde and
+//! serde_json (the log).
 
 mod address;
 mod autodebit;
@@ -77,17 +91,22 @@ mod smtp;
 mod texts;
 mod transport;
 
-pub use crate::address::{AddressPolicy, AddressProblem, mask_email};
+pub use crate::address::{AddressPolicy, AddressProblem};
 pub use crate::autodebit::{Calendar, DebitNotice, DebitRejects, autodebit_notices};
 pub use crate::directory::{Directory, DirectoryRow, Problem, Recipients, branch_key};
-pub use crate::error::Error;
+pub use crate::error::{Error, Result};
 pub use crate::message::{Attachment, BranchMessage, XLSX, safe_file_name};
 pub use crate::outbox::{PLAN_HEADER, Plan, PlanEntry};
 pub use crate::render::{
     BUILTIN_HTML, BUILTIN_SUBJECT, BUILTIN_TEXT, BranchContext, Rendered, SummaryTable, Templates,
-    escape_html,
 };
 pub use crate::send::{RunSummary, SendOptions, send_plan};
 pub use crate::sendlog::{LogEntry, SendLog, State};
 pub use crate::texts::{Channel, TextBatch, TextProblem, TextTemplate, salutation};
 pub use crate::transport::{Folder, Security, SendError, Smtp, SmtpConfig, Transport};
+/// crm-core's e-mail syntax verdict, inside [`AddressProblem::Invalid`].
+pub use crm_core::EmailError;
+/// Escapes text for HTML (crm-core's rule, which the HTML bodies and tables use).
+pub use crm_core::escape_html;
+/// Masks an address for logs and reports, `b***@acme.co.id` (crm-core's one masking rule).
+pub use crm_core::mask_email;

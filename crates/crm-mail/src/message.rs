@@ -10,6 +10,7 @@ use crate::error::{Error, no_line_breaks};
 use crate::render::Rendered;
 
 /// An attachment's bytes and how to name it.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Attachment {
     /// The file name shown to the recipient (made safe: see [`safe_file_name`]).
@@ -25,6 +26,7 @@ pub struct Attachment {
 pub const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 /// A branch's e-mail before it is serialised.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BranchMessage {
     /// The campaign id (part of the key).

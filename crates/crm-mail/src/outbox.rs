@@ -5,10 +5,11 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::error::Error;
+use crate::error::{Error, csv_line, find_column, missing_column};
 use crate::message::{BranchMessage, safe_file_name};
 
 /// One planned e-mail, as `plan.csv` lists it.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanEntry {
     /// The branch.
@@ -29,11 +30,13 @@ pub struct PlanEntry {
     pub file: String,
 }
 
-/// The columns of `plan.csv`.
+/// The columns of `plan.csv`, in the order [`Plan::write`] writes them. The format only
+/// grows: [`Plan::load`] finds these by name and ignores columns it does not know.
 pub const PLAN_HEADER: [&str; 8] =
     ["branch", "from", "to", "cc", "rows", "attachment", "key", "file"];
 
 /// A planned outbox folder.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Plan {
     /// The outbox folder.
@@ -123,33 +126,37 @@ impl Plan {
         f.sync_all().map_err(io)
     }
 
-    /// Reads `plan.csv` of an outbox folder.
+    /// Reads `plan.csv` of an outbox folder. Columns are found by name (any order; columns
+    /// a later version adds are ignored).
     ///
     /// # Errors
-    /// [`Error::Io`]; [`Error::Malformed`] naming the line (wrong columns, a file outside
-    /// the folder).
+    /// [`Error::Io`]; [`Error::MissingColumn`] when a column of [`PLAN_HEADER`] is missing;
+    /// [`Error::Malformed`] naming the line (a bad row count, a file outside the folder).
     pub fn load(dir: &Path) -> Result<Plan, Error> {
         let path = Plan::plan_path(dir);
         let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let mut rdr = csv::ReaderBuilder::new().from_reader(text.as_bytes());
-        let bad = |line: usize, message: String| Error::Malformed {
+        let bad = |line: u64, message: String| Error::Malformed {
             path: path.display().to_string(),
             line,
             message,
         };
         let header: Vec<String> =
             rdr.headers().map_err(|e| bad(1, e.to_string()))?.iter().map(str::to_string).collect();
-        if header != PLAN_HEADER {
-            return Err(bad(1, format!("expected the columns {}", PLAN_HEADER.join(","))));
+        let mut col = [0usize; PLAN_HEADER.len()];
+        for (c, name) in col.iter_mut().zip(PLAN_HEADER) {
+            *c = find_column(&header, name).ok_or_else(|| missing_column(name, &header))?;
         }
+        let [branch, from, to, cc, rows, attachment, key, file] = col;
         let mut entries = Vec::new();
-        for (i, r) in rdr.records().enumerate() {
-            let line = i + 2;
-            let r = r.map_err(|e| bad(line, e.to_string()))?;
+        for r in rdr.records() {
+            let r = r.map_err(|e| bad(csv_line(&e), e.to_string()))?;
+            let line = r.position().map_or(0, csv::Position::line);
+            let get = |c: usize| r.get(c).unwrap_or("");
             let list = |s: &str| -> Vec<String> {
                 s.split(';').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect()
             };
-            let file = r[7].to_string();
+            let file = get(file).to_string();
             if file.is_empty() || file != safe_file_name(&file) || !file.ends_with(".eml") {
                 return Err(bad(
                     line,
@@ -157,13 +164,13 @@ impl Plan {
                 ));
             }
             entries.push(PlanEntry {
-                branch: r[0].to_string(),
-                from: r[1].to_string(),
-                to: list(&r[2]),
-                cc: list(&r[3]),
-                rows: r[4].parse().map_err(|_| bad(line, "rows is not a number".into()))?,
-                attachment: r[5].to_string(),
-                key: r[6].to_string(),
+                branch: get(branch).to_string(),
+                from: get(from).to_string(),
+                to: list(get(to)),
+                cc: list(get(cc)),
+                rows: get(rows).parse().map_err(|_| bad(line, "rows is not a number".into()))?,
+                attachment: get(attachment).to_string(),
+                key: get(key).to_string(),
                 file,
             });
         }
@@ -192,5 +199,56 @@ fn strip_draft_marker(bytes: Vec<u8>) -> Vec<u8> {
             out
         }
         _ => bytes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ROW: &str =
+        "Bekasi,crm@acme.co.id,a@acme.co.id;b@acme.co.id,,12,leads.xlsx,C1/bekasi/00ff,Bekasi.eml";
+
+    fn load(plan_csv: &str) -> Result<Plan, Error> {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("plan.csv"), plan_csv).unwrap();
+        Plan::load(dir.path())
+    }
+
+    #[test]
+    fn the_plan_header_is_a_compatibility_promise() {
+        assert_eq!(PLAN_HEADER.join(","), "branch,from,to,cc,rows,attachment,key,file");
+    }
+
+    #[test]
+    fn columns_a_later_version_adds_are_ignored() {
+        let plan = load(&format!("{},priority\n{ROW},high\n", PLAN_HEADER.join(","))).unwrap();
+        let e = &plan.entries[0];
+        assert_eq!((e.branch.as_str(), e.rows, e.file.as_str()), ("Bekasi", 12, "Bekasi.eml"));
+        assert_eq!(e.to, ["a@acme.co.id", "b@acme.co.id"]);
+    }
+
+    #[test]
+    fn a_missing_column_lists_the_columns() {
+        let err = load("branch,from,to,cc,rows,attachment,file\n").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"no column named "key" (columns: branch, from, to, cc, rows, attachment, file)"#
+        );
+    }
+
+    #[test]
+    fn bad_rows_name_their_line() {
+        let header = PLAN_HEADER.join(",");
+        let err = load(&format!("{header}\n{ROW}\n{}\n", ROW.replace(",12,", ",x,"))).unwrap_err();
+        let Error::Malformed { line, message, .. } = &err else { panic!("{err:?}") };
+        assert_eq!((*line, message.as_str()), (3, "rows is not a number"));
+        let err =
+            load(&format!("{header}\n{}\n", ROW.replace("Bekasi.eml", "../x.eml"))).unwrap_err();
+        assert!(
+            err.to_string()
+                .ends_with("line 2: the file must be a plain .eml name inside the outbox"),
+            "{err}"
+        );
     }
 }

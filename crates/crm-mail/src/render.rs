@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use crm_core::escape_html;
 use minijinja::{AutoEscape, Environment, UndefinedBehavior, Value};
 
 use crate::error::{Error, no_line_breaks};
@@ -20,28 +21,13 @@ pub const BUILTIN_SUBJECT: &str = include_str!("../templates/subject.txt");
 
 /// A small table for the e-mail body (e.g. leads per product), rendered by the crate: in
 /// HTML every cell is escaped; in text the columns are aligned.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SummaryTable {
     /// Column headers.
     pub columns: Vec<String>,
     /// Rows of cells (short rows are padded).
     pub rows: Vec<Vec<String>>,
-}
-
-/// Escapes text for HTML.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 impl SummaryTable {
@@ -92,6 +78,7 @@ impl SummaryTable {
 
 /// What the templates of one branch e-mail see: `branch`, `area`, `campaign`, `rows`,
 /// `date`, `table`, plus the campaign's own `fields` (each also as a top-level name).
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct BranchContext {
     /// The branch.
@@ -111,6 +98,7 @@ pub struct BranchContext {
 }
 
 /// A rendered branch e-mail.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rendered {
     /// The subject (one line).

@@ -2,13 +2,15 @@
 
 use std::time::{Duration, Instant};
 
-use crate::address::mask_email;
+use crm_core::mask_email;
+
 use crate::error::Error;
 use crate::outbox::Plan;
 use crate::sendlog::{SendLog, State};
 use crate::transport::{SendError, Transport};
 
 /// Retries and pacing.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SendOptions {
     /// At most this many messages per minute (Exchange Online allows 30); `None`: no limit.
@@ -34,6 +36,7 @@ impl Default for SendOptions {
 }
 
 /// What a run did.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RunSummary {
     /// Messages the server accepted in this run.

@@ -71,7 +71,7 @@ impl SendLog {
                     Err(e) => {
                         return Err(Error::Malformed {
                             path: path.display().to_string(),
-                            line: i + 1,
+                            line: i as u64 + 1,
                             message: e.to_string(),
                         });
                     }
@@ -156,5 +156,42 @@ impl SendLog {
         self.file.write_all(line.as_bytes()).map_err(|e| Error::io(&self.path, e))?;
         self.last.insert(entry.key.clone(), entry);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_log_line_keeps_its_format() {
+        // The log is read back by later versions: its fields only grow.
+        let entry = LogEntry {
+            at: "2026-11-22T01:00:00.000Z".into(),
+            key: "C1/bekasi/00ff".into(),
+            branch: "Bekasi".into(),
+            state: State::Sending,
+            detail: "b***@acme.co.id".into(),
+        };
+        let line = serde_json::to_string(&entry).unwrap();
+        assert_eq!(
+            line,
+            r#"{"at":"2026-11-22T01:00:00.000Z","key":"C1/bekasi/00ff","branch":"Bekasi","state":"sending","detail":"b***@acme.co.id"}"#
+        );
+        let old = r#"{"at":"x","key":"k","branch":"b","state":"sent"}"#;
+        assert_eq!(serde_json::from_str::<LogEntry>(old).unwrap().detail, "");
+    }
+
+    #[test]
+    fn a_malformed_line_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("send-log.jsonl");
+        std::fs::write(
+            &path,
+            "{\"at\":\"x\",\"key\":\"k\",\"branch\":\"b\",\"state\":\"sent\"}\nnope\n{}\n",
+        )
+        .unwrap();
+        let Err(Error::Malformed { line, .. }) = SendLog::open(&path) else { panic!() };
+        assert_eq!(line, 2);
     }
 }

@@ -8,6 +8,11 @@ use minijinja::{Environment, UndefinedBehavior, Value};
 use crate::error::Error;
 
 /// Where a text goes, and its length limit (characters).
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Channel {
@@ -45,10 +50,16 @@ pub fn salutation(gender: &str) -> &'static str {
 }
 
 /// Why a row's text was not produced. Values are never quoted (they are customer data).
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "snake_case")
+)]
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TextProblem {
-    /// Fields the template uses are missing or empty.
+    /// Fields the template uses are absent, empty or a missing-value marker (`-`, `NA`,
+    /// `N/A`, `null`, ...: [`crm_core::is_missing`]).
     #[error("missing {}", .0.join(", "))]
     Missing(Vec<String>),
     /// Longer than the channel allows.
@@ -74,6 +85,7 @@ pub struct TextTemplate {
 }
 
 /// The texts of a batch.
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TextBatch {
     /// `(row, text)` of every rendered row.
@@ -135,7 +147,7 @@ impl TextTemplate {
             .fields
             .iter()
             .filter(|f| f.as_str() != "salutation" || row.contains_key("salutation"))
-            .filter(|f| row.get(*f).is_none_or(|v| v.trim().is_empty()))
+            .filter(|f| row.get(*f).is_none_or(|v| crm_core::is_missing(v)))
             .cloned()
             .collect();
         if !missing.is_empty() {
@@ -167,5 +179,22 @@ impl TextTemplate {
             }
         }
         batch
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn missing_value_markers_are_missing_fields() {
+        let t = TextTemplate::new("Halo {{ name }}, jatuh tempo {{ due }}", Channel::Push).unwrap();
+        let row = |due: &str| -> BTreeMap<String, String> {
+            [("name", "Siti"), ("due", due)].map(|(k, v)| (k.to_string(), v.to_string())).into()
+        };
+        assert_eq!(t.render(&row("5 Des")).unwrap(), "Halo Siti, jatuh tempo 5 Des");
+        for marker in ["", "-", "NA", "n/a", "null"] {
+            assert_eq!(t.render(&row(marker)), Err(TextProblem::Missing(vec!["due".into()])));
+        }
     }
 }

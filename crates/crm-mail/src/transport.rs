@@ -6,7 +6,8 @@ use std::time::Duration;
 
 use std::sync::Arc;
 
-use crate::address::mask_email;
+use crm_core::mask_email;
+
 use crate::error::Error;
 use crate::smtp::{Dial, Failure, Session, open, tls_config};
 
@@ -52,6 +53,11 @@ pub trait Transport {
 }
 
 /// How the SMTP connection is secured.
+#[cfg_attr(
+    feature = "serde",
+    derive(serde::Serialize, serde::Deserialize),
+    serde(rename_all = "lowercase")
+)]
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Security {
