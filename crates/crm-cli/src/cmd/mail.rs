@@ -9,9 +9,9 @@ use anyhow::{Context, bail};
 use chrono::{NaiveDate, TimeZone, Weekday};
 use crm_excel::{Cell, Table, XlsxWriter};
 use crm_mail::{
-    AddressPolicy, Attachment, BranchContext, BranchMessage, Calendar, Channel, Directory,
-    DirectoryRow, Folder, Plan, Security, SendLog, SendOptions, Smtp, SmtpConfig, SummaryTable,
-    Templates, TextTemplate, Transport, XLSX, autodebit_notices, branch_key, send_plan,
+    AddressPolicy, Attachment, BranchContext, BranchMessage, Calendar, Channel, Directory, Folder,
+    Plan, Security, SendLog, SendOptions, Smtp, SmtpConfig, SummaryTable, Templates, TextTemplate,
+    Transport, XLSX, autodebit_notices, branch_key, send_plan,
 };
 
 use crate::args::{
@@ -74,26 +74,13 @@ pub(crate) fn plan(args: &MailPlanArgs) -> anyhow::Result<PlanOutcome> {
         .transpose()?;
 
     let (dh, drows) = read_text_table(&args.directory)?;
-    let d_branch = column(&dh, "branch", &args.directory, "directory column")?;
-    let d_email = column(&dh, "email", &args.directory, "directory column")?;
-    let (d_cc, d_area) = (find(&dh, "cc"), find(&dh, "area"));
-    let get =
-        |r: &Vec<String>, c: Option<usize>| c.and_then(|c| r.get(c)).cloned().unwrap_or_default();
     let policy = if args.allowed_domains.is_empty() {
         AddressPolicy::default()
     } else {
         AddressPolicy::allow_domains(args.allowed_domains.clone())
     };
-    let directory = Directory::from_rows(
-        drows.iter().map(|(n, r)| DirectoryRow {
-            row: *n,
-            branch: get(r, Some(d_branch)),
-            email: get(r, Some(d_email)),
-            cc: get(r, d_cc),
-            area: get(r, d_area),
-        }),
-        &policy,
-    );
+    let directory = Directory::from_table(&dh, drows, &policy)
+        .with_context(|| args.directory.display().to_string())?;
 
     // Leads per branch, in order of first appearance; rows without a branch are counted.
     let mut order: Vec<String> = Vec::new();
