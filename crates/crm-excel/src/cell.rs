@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use chrono::{Datelike, NaiveDate, NaiveDateTime, Timelike};
 
 /// One cell of a sheet or field of a delimited file.
 ///
@@ -12,6 +12,7 @@ use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 /// integral numbers from workbooks become [`Cell::Int`] rather than a float.
 /// The `Display` form is the text a user would type back (`2024-03-01`, `12.5`, `0812...`).
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Cell {
     /// No value.
@@ -64,12 +65,14 @@ impl Cell {
         }
     }
 
-    /// The cell as a number, if it is one or is text that parses as one.
+    /// The cell as a number, if it is one or is text in one of the shared amount forms
+    /// ([`crm_core::parse_amount`]: `125000.50`, `15.000.000`, `Rp 12.500.000`, `12,5`; the
+    /// ambiguous `1.250` is not a number).
     pub fn as_f64(&self) -> Option<f64> {
         match self {
             Cell::Int(i) => Some(*i as f64),
             Cell::Float(f) => Some(*f),
-            Cell::String(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+            Cell::String(s) => crm_core::parse_amount(s).ok(),
             _ => None,
         }
     }
@@ -111,8 +114,10 @@ impl Cell {
     ///   so `0812...`, `+62...` and 16-digit NIKs stay text;
     /// * a plain decimal (`-12.50`, no exponent, no leading zero before other digits) is
     ///   [`Cell::Float`];
-    /// * `YYYY-MM-DD`, Indonesian `DD/MM/YYYY` and `DD-MM-YYYY` are [`Cell::Date`], and
-    ///   followed by ` HH:MM[:SS]` (or `T` for ISO) [`Cell::DateTime`];
+    /// * text in one of the shared date forms ([`crm_core::parse_datetime`]: `YYYY-MM-DD`,
+    ///   Indonesian `DD/MM/YYYY`, `DD-MM-YYYY`, `DD.MM.YYYY`, ...) is [`Cell::Date`], and
+    ///   followed by a time of day (` HH:MM[:SS]`, or after `T`) [`Cell::DateTime`];
+    ///   compact `YYYYMMDD` stays a number (the rule above comes first);
     /// * anything else is [`Cell::String`], unchanged (not trimmed).
     ///
     /// ```
@@ -178,51 +183,14 @@ fn infer_number(text: &str) -> Option<Cell> {
     text.parse::<f64>().ok().map(Cell::Float)
 }
 
-fn two(b: &[u8], at: usize) -> Option<u32> {
-    let (h, l) = (*b.get(at)?, *b.get(at + 1)?);
-    if h.is_ascii_digit() && l.is_ascii_digit() {
-        Some(u32::from(h - b'0') * 10 + u32::from(l - b'0'))
-    } else {
-        None
-    }
-}
-
-fn four(b: &[u8], at: usize) -> Option<i32> {
-    Some((two(b, at)? * 100 + two(b, at + 2)?) as i32)
-}
-
-/// Parses `YYYY-MM-DD`, `DD/MM/YYYY` or `DD-MM-YYYY`, optionally followed by a time.
+/// A date or date-time in one of crm-core's forms.
 fn parse_date_time(text: &str) -> Option<Cell> {
-    let b = text.as_bytes();
-    if b.len() < 10 {
-        return None;
-    }
-    let date = if b[4] == b'-' && b[7] == b'-' {
-        NaiveDate::from_ymd_opt(four(b, 0)?, two(b, 5)?, two(b, 8)?)?
-    } else if (b[2] == b'/' && b[5] == b'/') || (b[2] == b'-' && b[5] == b'-') {
-        NaiveDate::from_ymd_opt(four(b, 6)?, two(b, 3)?, two(b, 0)?)?
-    } else {
-        return None;
-    };
-    if b.len() == 10 {
-        return Some(Cell::Date(date));
-    }
-    if b[10] != b' ' && b[10] != b'T' {
-        return None;
-    }
-    let time = parse_time(&b[11..])?;
-    Some(Cell::DateTime(date.and_time(time)))
-}
-
-/// Parses `HH:MM` or `HH:MM:SS`.
-fn parse_time(b: &[u8]) -> Option<NaiveTime> {
-    match b.len() {
-        5 if b[2] == b':' => NaiveTime::from_hms_opt(two(b, 0)?, two(b, 3)?, 0),
-        8 if b[2] == b':' && b[5] == b':' => {
-            NaiveTime::from_hms_opt(two(b, 0)?, two(b, 3)?, two(b, 6)?)
-        }
-        _ => None,
-    }
+    let dt = crm_core::parse_datetime(text)?;
+    let date = NaiveDate::from(dt.date());
+    Some(match dt.time() {
+        None => Cell::Date(date),
+        Some(t) => Cell::DateTime(date.and_time(t.into())),
+    })
 }
 
 impl fmt::Display for Cell {

@@ -11,13 +11,14 @@ use crate::table::Table;
 
 /// How a key column's values are normalised before comparing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum KeyNorm {
     /// The value's text as is.
     Exact,
     /// Trimmed, inner white space collapsed, case-folded.
     Text,
-    /// An Indonesian phone number: see [`normalize_phone`].
+    /// An Indonesian phone number in its national form ([`crm_core::normalize_phone`]).
     Phone,
     /// Digits only (NIK, KK, account numbers written with spaces or dots).
     Digits,
@@ -50,44 +51,20 @@ impl KeyNorm {
         let out = match self {
             KeyNorm::Exact => text.into_owned(),
             KeyNorm::Text => text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
-            KeyNorm::Phone => normalize_phone(&text),
+            // A value that is not a phone number keys as its trimmed text, so two copies of
+            // the same unreadable value are still duplicates of each other.
+            KeyNorm::Phone => {
+                crm_core::normalize_phone(&text).unwrap_or_else(|| text.trim().to_owned())
+            }
             KeyNorm::Digits => text.chars().filter(char::is_ascii_digit).collect(),
         };
         (!out.is_empty()).then_some(out)
     }
 }
 
-/// Normalises an Indonesian phone number to its national form starting with `0`.
-///
-/// Spaces, dashes, dots and brackets are dropped; `+62`, `62` and `0062` become `0`; a
-/// mobile number that lost its leading zero in Excel (`812...`) gets it back.
-/// Text without digits normalises to an empty string.
-///
-/// ```
-/// use crm_excel::normalize_phone;
-/// assert_eq!(normalize_phone("+62 812-3456-7890"), "081234567890");
-/// assert_eq!(normalize_phone("6281234567890"), "081234567890");
-/// assert_eq!(normalize_phone("81234567890"), "081234567890");
-/// assert_eq!(normalize_phone("(021) 555 1234"), "0215551234");
-/// ```
-pub fn normalize_phone(text: &str) -> String {
-    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    if let Some(rest) = digits.strip_prefix("0062") {
-        return format!("0{rest}");
-    }
-    if let Some(rest) = digits.strip_prefix("62")
-        && digits.len() >= 10
-    {
-        return format!("0{rest}");
-    }
-    if digits.starts_with('8') && (9..=13).contains(&digits.len()) {
-        return format!("0{digits}");
-    }
-    digits
-}
-
 /// Which of a group of duplicates to keep.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Keep {
     /// The first row in table order.
@@ -101,6 +78,7 @@ pub enum Keep {
 
 /// Where a row came from: its source, sheet and row there.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Origin {
     /// The name of the source, as in the `source_file` column (see
     /// [`Input`](crate::Input)), e.g. `jakarta/leads.xlsx`.
@@ -113,6 +91,7 @@ pub struct Origin {
 
 /// A dropped duplicate: which row was dropped in favour of which.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Duplicate {
     /// Where the dropped row came from; `None` when the table has no provenance columns
     /// ([`SOURCE_COLUMNS`]), so that rows cannot be traced to a sheet.
@@ -129,6 +108,7 @@ pub struct Duplicate {
 
 /// What [`Dedup::apply`] did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct DedupReport {
     /// One entry per dropped row, in input order.
     pub duplicates: Vec<Duplicate>,
@@ -296,11 +276,12 @@ fn filled(row: &[Cell]) -> usize {
 mod tests {
     use super::*;
 
+    // Phone keys: crm-core's national form, or the trimmed text when it is not a number.
     macro_rules! phone {
         ($name:ident, $input:expr, $expected:expr) => {
             #[test]
             fn $name() {
-                assert_eq!(normalize_phone($input), $expected);
+                assert_eq!(KeyNorm::Phone.apply(&Cell::from($input)).as_deref(), Some($expected));
             }
         };
     }
@@ -312,7 +293,7 @@ mod tests {
     phone!(lost_zero, "81234567890", "081234567890");
     phone!(landline, "(021) 555-1234", "0215551234");
     phone!(short_62_is_kept, "6212", "6212");
-    phone!(no_digits, "n/a", "");
+    phone!(no_digits, " n/a ", "n/a");
 
     fn table(rows: &[[&str; 3]]) -> Table {
         let mut t = Table::new(vec!["name".into(), "phone".into(), "email".into()]);

@@ -12,6 +12,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// cell has all four.
 /// Rows are 1-based, as Excel and text editors show them.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Position {
     /// The file being read or written.
     pub file: Option<PathBuf>,

@@ -12,7 +12,7 @@
 //!   and de-duplicate the result, and its [`MergeReport`] accounts for every row source by
 //!   source ([`SourceReport`]): above the header, blank, rejected, filtered out, dropped as
 //!   a duplicate, or kept.
-//! * [`Dedup`] drops duplicates by normalised keys ([`KeyNorm`], [`normalize_phone`]) keeping
+//! * [`Dedup`] drops duplicates by normalised keys ([`KeyNorm`]; phone numbers by [`crm_core::normalize_phone`]) keeping
 //!   the first, last or most complete row ([`Keep`]), and reports each with the [`Origin`]
 //!   of both rows; [`Filter`] selects rows by simple predicates such as
 //!   `plafon >= 10000000`.
@@ -57,7 +57,10 @@
 //! [`ErrorKind::OverLimit`], because a failed allocation aborts the process.
 //!
 //! # Crate features
-//! * **serde** (default): [`Reader::deserialize`] into your own structs.
+//! * **serde** - `Reader::deserialize` into your own structs, and `Serialize` for
+//!   [`Cell`] and the reports ([`MergeReport`], [`SourceReport`], [`DedupReport`],
+//!   [`Duplicate`], [`Origin`], [`RepairStats`], [`WriteStats`], [`FilterReport`]). Off by
+//!   default.
 //!
 //! # Dependencies
 //! calamine reads workbooks and rust_xlsxwriter writes them; csv handles delimited text.
@@ -85,7 +88,7 @@ pub use crate::cell::Cell;
 pub use crate::crypto::{
     DecryptOptions, EncryptOptions, Encryption, decrypt, decrypt_with, encrypt, encryption,
 };
-pub use crate::dedup::{Dedup, DedupReport, Duplicate, Keep, KeyNorm, Origin, normalize_phone};
+pub use crate::dedup::{Dedup, DedupReport, Duplicate, Keep, KeyNorm, Origin};
 pub use crate::error::{Error, ErrorKind, Position, Result};
 pub use crate::header::{Aliases, column_list, normalize_header};
 pub use crate::merge::{

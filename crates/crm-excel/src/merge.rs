@@ -98,6 +98,7 @@ impl Default for Merger {
 
 /// Why a row was not merged.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum RejectReason {
     /// The row has values in columns that have no header (a ragged row).
@@ -119,6 +120,7 @@ impl std::fmt::Display for RejectReason {
 
 /// A row that was not merged, with where it was and why.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Reject {
     /// The file.
     pub file: PathBuf,
@@ -139,6 +141,7 @@ pub struct Reject {
 ///
 /// [`rows_read`]: SourceReport::rows_read
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SourceReport {
     /// The file.
     pub file: PathBuf,
@@ -179,6 +182,7 @@ impl SourceReport {
 
 /// What [`Merger::merge`] did, source by source.
 #[derive(Clone, Debug, Default, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct MergeReport {
     /// One entry per sheet or CSV file read, in input order.
     pub sources: Vec<SourceReport>,

@@ -19,6 +19,7 @@ use crate::sheet::{Book, SheetStream};
 
 /// The file formats this crate reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum Format {
     /// Office Open XML workbook (`.xlsx`, `.xlsm`), possibly encrypted.

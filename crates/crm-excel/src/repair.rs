@@ -137,6 +137,7 @@ impl RepairOptions {
 
 /// Why lines were rejected.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub enum RejectReason {
     /// One line alone has more fields than a record.
@@ -183,6 +184,7 @@ impl fmt::Display for RejectReason {
 
 /// Lines that could not be made into a record.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Reject {
     /// First 1-based line.
     pub first_line: u64,
@@ -210,6 +212,7 @@ impl Reject {
 /// rejected group of lines, or a blank line, so
 /// `lines == header_lines + intact + repaired_lines + rejected_lines + blank_lines`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct RepairStats {
     /// Physical lines read (the header included).

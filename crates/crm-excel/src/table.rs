@@ -112,9 +112,10 @@ impl Table {
         before - self.rows.len()
     }
 
-    /// Rewrites a column's phone numbers in their national form (see
-    /// [`normalize_phone`](crate::normalize_phone)), as text so the leading zero stays;
-    /// returns how many cells changed. Cells without digits are left as they are.
+    /// Rewrites a column's phone numbers in their national form
+    /// ([`crm_core::normalize_phone`]: `+62 812-3456-7890` → `081234567890`), as text so
+    /// the leading zero stays; returns how many cells changed. Cells that are not phone
+    /// numbers (letters, a wrong length) are left as they are.
     ///
     /// # Errors
     /// [`ErrorKind::MissingColumn`] when the column is not in the table.
@@ -126,10 +127,7 @@ impl Table {
             if cell.is_empty() {
                 continue;
             }
-            let phone = crate::normalize_phone(&cell.to_text());
-            if phone.is_empty() {
-                continue;
-            }
+            let Some(phone) = crm_core::normalize_phone(&cell.to_text()) else { continue };
             let new = Cell::String(phone);
             if *cell != new {
                 *cell = new;

@@ -41,6 +41,7 @@ pub enum ColumnFormat {
 
 /// Counts of what a writer wrote.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WriteStats {
     /// Data rows written (headers not counted).
