@@ -234,12 +234,13 @@ pub enum ErrorKind {
         count: usize,
     },
     /// A column named by the caller is not in the header.
-    #[error("no column named {name:?} (columns: {available})")]
+    #[error("no column named {name:?} (columns: {})", available.join(", "))]
     MissingColumn {
         /// The column asked for.
         name: String,
-        /// The columns that exist, comma-separated.
-        available: String,
+        /// The columns that exist, in order; names that look like personal data (a header
+        /// row that is really a data row) are masked.
+        available: Vec<String>,
     },
     /// No row in the first rows of a sheet looks like a header row.
     #[error("no header row found in the first {scanned} rows")]

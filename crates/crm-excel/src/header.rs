@@ -33,42 +33,31 @@ pub fn normalize_header(header: &str) -> String {
 }
 
 /// The column names for an error message, joined by `, `. A header row can be a data row in
-/// disguise (an export without headers), so a name that looks like personal data is masked:
-/// six or more digits (a phone number, a NIK) keep their first and last four characters
-/// from 16 characters on, two from 9 on, none below; a name with an `@` (an e-mail) keeps
-/// its first two.
+/// disguise (an export without headers), so a name that looks like personal data (six or
+/// more digits: a phone number, a NIK; or an `@`: an e-mail) is masked with crm-core's one
+/// rule ([`crm_core::mask`]).
 ///
 /// ```
 /// use crm_excel::column_list;
 /// assert_eq!(
 ///     column_list(&["nik", "3201014101900001", "081234567890", "budi@mail.id", "no_hp"]),
-///     "nik, 3201********0001, 08********90, bu**********, no_hp"
+///     "nik, 3201********0001, 08********90, b***@mail.id, no_hp"
 /// );
 /// ```
 pub fn column_list<S: AsRef<str>>(headers: &[S]) -> String {
-    let shown = headers.iter().map(|h| {
-        let h = h.as_ref();
-        let chars: Vec<char> = h.chars().collect();
-        let n = chars.len();
-        let keep = if h.contains('@') {
-            2.min(n)
-        } else if chars.iter().filter(|c| c.is_ascii_digit()).count() >= 6 {
-            match n {
-                0..=8 => 0,
-                9..=15 => 2,
-                _ => 4,
-            }
-        } else {
-            return h.to_owned();
-        };
-        let tail = if h.contains('@') { 0 } else { keep };
-        chars[..keep]
-            .iter()
-            .chain(std::iter::repeat_n(&'*', n - keep - tail))
-            .chain(&chars[n - tail..])
-            .collect()
-    });
-    shown.collect::<Vec<String>>().join(", ")
+    masked_columns(headers).join(", ")
+}
+
+/// The column names, each masked when it looks like personal data (see [`column_list`]).
+pub(crate) fn masked_columns<S: AsRef<str>>(headers: &[S]) -> Vec<String> {
+    headers
+        .iter()
+        .map(|h| {
+            let h = h.as_ref();
+            let personal = h.contains('@') || h.chars().filter(char::is_ascii_digit).count() >= 6;
+            if personal { crm_core::mask(h) } else { h.to_owned() }
+        })
+        .collect()
 }
 
 /// The built-in aliases: common Indonesian and English CRM headers, already normalised,

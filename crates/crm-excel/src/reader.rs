@@ -4,8 +4,7 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufReader, Cursor, Read, Seek};
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
-use std::sync::{Arc, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use calamine::{Reader as _, Sheets};
 
@@ -13,7 +12,7 @@ use crate::cell::Cell;
 use crate::crypto::{self as decrypt, CFB_MAGIC, DecryptOptions, Encryption};
 use crate::error::{Error, ErrorKind, Position, Result};
 use crate::guard;
-use crate::header::{column_list, normalize_header};
+use crate::header::normalize_header;
 use crate::limit;
 use crate::sheet::{Book, SheetStream};
 
@@ -337,7 +336,7 @@ impl ReaderBuilder {
     /// # Errors
     /// I/O and CSV errors, [`ErrorKind::NoHeader`] for input with no rows when a header is
     /// expected.
-    pub fn from_csv_reader<R: Read + 'static>(&self, rdr: R) -> Result<Reader> {
+    pub fn from_csv_reader<R: Read + Send + 'static>(&self, rdr: R) -> Result<Reader> {
         CsvSource::open(Box::new(rdr), self)
     }
 
@@ -869,7 +868,11 @@ pub(crate) fn column_index(headers: &[String], name: &str) -> Result<usize> {
     }
     let wanted = normalize_header(name);
     headers.iter().position(|h| normalize_header(h) == wanted).ok_or_else(|| {
-        ErrorKind::MissingColumn { name: name.to_owned(), available: column_list(headers) }.into()
+        ErrorKind::MissingColumn {
+            name: name.to_owned(),
+            available: crate::header::masked_columns(headers),
+        }
+        .into()
     })
 }
 
@@ -970,9 +973,9 @@ pub(crate) fn dedupe_names(names: Vec<String>) -> Vec<String> {
 
 /// Streaming reader of delimited text.
 struct CsvSource {
-    csv: csv::Reader<Tally<Box<dyn Read>>>,
+    csv: csv::Reader<Tally<Box<dyn Read + Send>>>,
     /// The bytes read so far and the last of them (see [`CsvSource::next_raw_text`]).
-    tally: Rc<std::cell::Cell<(u64, u8)>>,
+    tally: Arc<Mutex<(u64, u8)>>,
     record: csv::ByteRecord,
     infer: bool,
     first_row: bool,
@@ -980,7 +983,7 @@ struct CsvSource {
 }
 
 impl CsvSource {
-    fn open(mut rdr: Box<dyn Read>, builder: &ReaderBuilder) -> Result<Reader> {
+    fn open(mut rdr: Box<dyn Read + Send>, builder: &ReaderBuilder) -> Result<Reader> {
         let delimiter = match builder.delimiter {
             Some(d) => d,
             None => {
@@ -995,14 +998,14 @@ impl CsvSource {
         // Records end at `\n` and a trailing `\r` is stripped from the last field: with the
         // CRLF terminator, csv 1.4 reports the line of the previous record
         // (https://github.com/BurntSushi/rust-csv/issues/395), and row numbers must be right.
-        let tally = Rc::new(std::cell::Cell::new((0, 0)));
+        let tally = Arc::new(Mutex::new((0, 0)));
         let csv = csv::ReaderBuilder::new()
             .delimiter(delimiter)
             .terminator(csv::Terminator::Any(b'\n'))
             .has_headers(false)
             .flexible(true)
             .buffer_capacity(1 << 16)
-            .from_reader(Tally { inner: rdr, seen: Rc::clone(&tally) });
+            .from_reader(Tally { inner: rdr, seen: Arc::clone(&tally) });
         let mut src = CsvSource {
             csv,
             tally,
@@ -1092,7 +1095,7 @@ impl CsvSource {
         let end = self.csv.position();
         let inner_breaks: usize =
             self.record.iter().map(|f| memchr::memchr_iter(b'\n', f).count()).sum();
-        let (n_read, last_read) = self.tally.get();
+        let (n_read, last_read) = *self.tally.lock().unwrap_or_else(|e| e.into_inner());
         let unterminated = end.byte() == n_read && last_read != b'\n';
         let spanned = inner_breaks as u64 + u64::from(!unterminated);
         let line = end.line().saturating_sub(spanned).max(1);
@@ -1149,14 +1152,17 @@ impl CsvSource {
 /// A reader that counts the bytes read through it and keeps the last one.
 struct Tally<R> {
     inner: R,
-    seen: Rc<std::cell::Cell<(u64, u8)>>,
+    // Shared with the reader, which asks where the text ended; a Mutex rather than an Rc
+    // so that a `Reader` can move to another thread (the lock is taken once per buffer).
+    seen: Arc<Mutex<(u64, u8)>>,
 }
 
 impl<R: Read> Read for Tally<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         let n = self.inner.read(buf)?;
         if let Some(&last) = buf[..n].last() {
-            self.seen.set((self.seen.get().0 + n as u64, last));
+            let mut seen = self.seen.lock().unwrap_or_else(|e| e.into_inner());
+            *seen = (seen.0 + n as u64, last);
         }
         Ok(n)
     }

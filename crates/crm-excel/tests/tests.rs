@@ -2,6 +2,7 @@
 
 mod util;
 
+mod autotraits;
 mod corrupt;
 mod decrypt;
 mod dedup;
