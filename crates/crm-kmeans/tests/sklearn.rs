@@ -24,7 +24,7 @@ fn matrix(file: &str) -> Array2<f64> {
     Array2::from_shape_vec((v.len() / d, d), v).unwrap()
 }
 
-fn labels(file: &str) -> Vec<u32> {
+fn labels(file: &str) -> Vec<usize> {
     std::fs::read_to_string(format!("{DATA}{file}"))
         .unwrap()
         .lines()
@@ -48,7 +48,7 @@ fn inertia_matches_sklearn_over_50_seeds() {
             let median = refk["median_of_50"].as_f64().unwrap();
             let best = refk["sklearn_best_of_50"].as_f64().unwrap();
             let mut got: Vec<f64> = (0..50)
-                .map(|seed| KMeans::new(k).n_init(10).seed(seed).fit(x.view()).unwrap().inertia)
+                .map(|seed| KMeans::params(k).n_runs(10).seed(seed).fit(x.view()).unwrap().inertia)
                 .collect();
             got.sort_by(f64::total_cmp);
             let ours_median = (got[24] + got[25]) / 2.0;
@@ -91,6 +91,8 @@ fn log1p_and_standard_scaling_equal_sklearn() {
     let want = matrix("cdnow_rfm_scaled.csv");
     let s = Scaler::fit(raw.view(), Transform::Log1p, Scaling::Standard, None).unwrap();
     let got = s.transform(raw.view(), None).unwrap();
+    // `zip` stops at the shorter side: a short output must not pass.
+    assert_eq!(got.dim(), want.dim());
     for (a, b) in got.iter().zip(want.iter()) {
         assert!((a - b).abs() <= 1e-12, "{a} vs {b}");
     }
