@@ -2,7 +2,7 @@
 
 use crm_kmeans::{
     Algorithm, ClusterProfile, Clustering, Error, Init, KMeans, KMeansParams, KScore, KSelection,
-    Kneedle, Model, NAME_LADDER, Pipeline, Scaler, Scaling, Transform, default_names,
+    Kneedle, MODEL_FORMAT, Model, NAME_LADDER, Pipeline, Scaler, Scaling, Transform, default_names,
 };
 use ndarray::array;
 
@@ -97,4 +97,38 @@ fn cluster_names_are_crm_rfms_segment_names() {
     assert_eq!(default_names(3), ["Champions", "Need Attention", "Lost"]);
     assert_eq!(default_names(5)[1], "Potential Loyalists");
     assert_eq!(default_names(9)[1], "Loyal Customers");
+}
+
+/// A model saved to JSON and loaded back assigns the same clusters; its format stays
+/// [`MODEL_FORMAT`] 1.
+#[test]
+fn a_saved_model_loads_and_predicts_the_same() {
+    let names = vec!["recency_days".to_string(), "monetary".to_string()];
+    let seg = Pipeline::new(2).transform(Transform::Log1p).fit(six().view(), &names).unwrap();
+    let json = seg.model.to_json();
+    let back = Model::from_json(&json).unwrap();
+    assert_eq!(back, seg.model);
+    assert_eq!(MODEL_FORMAT, 1);
+    assert_eq!(back.predict(&names, six().view()).unwrap(), seg.labels);
+}
+
+#[cfg(feature = "serde")]
+#[test]
+fn results_and_params_round_trip_through_serde() {
+    let names = vec!["recency_days".to_string(), "monetary".to_string()];
+    let params = KMeans::params(2).seed(5).init_method(Init::Random).algorithm(Algorithm::Lloyd);
+    let text = serde_json::to_string(&params).unwrap();
+    assert_eq!(serde_json::from_str::<KMeansParams>(&text).unwrap(), params);
+    let model = params.fit(six().view()).unwrap();
+    let text = serde_json::to_string(&model).unwrap();
+    assert_eq!(serde_json::from_str::<KMeans>(&text).unwrap(), model);
+    let pipeline = Pipeline::new(2).kmeans(params);
+    let seg = pipeline.fit(six().view(), &names).unwrap();
+    let text = serde_json::to_string(&seg).unwrap();
+    assert_eq!(serde_json::from_str::<Clustering>(&text).unwrap(), seg);
+    let profile: serde_json::Value = serde_json::to_value(&seg.profiles[0]).unwrap();
+    assert_eq!(profile["name"], "Champions");
+    assert_eq!(profile["size"], 3);
+    let text = serde_json::to_string(&pipeline).unwrap();
+    assert_eq!(serde_json::from_str::<Pipeline>(&text).unwrap(), pipeline);
 }
