@@ -47,7 +47,7 @@ pub struct Kneedle {
     /// `x_normalized` (kneed's `Tmx`).
     pub thresholds: Vec<f64>,
     /// The knee: the x of the last maximum before the difference curve first falls below
-    /// that maximum's threshold (0 from a minimum on).
+    /// that maximum's threshold, with detection paused from a minimum to the next maximum.
     pub knee: Option<f64>,
     /// The y at the knee.
     pub knee_y: Option<f64>,
@@ -107,16 +107,20 @@ pub fn kneedle(x: &[f64], y: &[f64], sensitivity: f64) -> Result<Kneedle, Error>
     let mut knee_at = None;
     if let Some(&first_max) = maxima.first() {
         let (mut threshold, mut threshold_index, mut max_seen) = (0.0, 0, 0);
+        // kneed 0.9: after a local minimum, no knee until the next local maximum.
+        let mut active = true;
         for i in first_max..n - 1 {
             if maxima.contains(&i) {
                 threshold = thresholds[max_seen];
                 threshold_index = i;
                 max_seen += 1;
+                active = true;
             }
             if minima.contains(&i) {
                 threshold = 0.0;
+                active = false;
             }
-            if diff[i + 1] < threshold {
+            if active && diff[i + 1] < threshold {
                 knee_at = Some(threshold_index);
                 break;
             }

@@ -1,8 +1,10 @@
 //! crm-kmeans against scikit-learn 1.9.1 and kneed 0.9.0 on real data (wine, breast
-//! cancer, CDNOW RFM features): `tests/data/make_reference.py` wrote the references.
+//! cancer, CDNOW RFM features): `tests/data/make_reference.py` wrote `reference.json`,
+//! `tests/data/make_reference_extra.py` wrote `reference_extra.json`.
 
 use crm_kmeans::{
-    KMeans, Scaler, Scaling, Transform, calinski_harabasz, davies_bouldin, knee, silhouette,
+    KMeans, Kneedle, Scaler, Scaling, Transform, calinski_harabasz, davies_bouldin, knee, kneedle,
+    silhouette,
 };
 use ndarray::Array2;
 use serde_json::Value;
@@ -12,6 +14,29 @@ const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
 fn reference() -> Value {
     serde_json::from_str(&std::fs::read_to_string(format!("{DATA}reference.json")).unwrap())
         .unwrap()
+}
+
+fn reference_extra() -> Value {
+    let text = std::fs::read_to_string(format!("{DATA}reference_extra.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn floats(v: &Value) -> Vec<f64> {
+    v.as_array().unwrap().iter().map(|x| x.as_f64().unwrap()).collect()
+}
+
+fn indices(v: &Value) -> Vec<usize> {
+    v.as_array().unwrap().iter().map(|x| x.as_u64().unwrap() as usize).collect()
+}
+
+/// Asserts two float sequences have the same length and agree within `tol`, relative to
+/// the larger of 1 and the expected magnitude.
+#[track_caller]
+fn assert_close_all(got: &[f64], want: &[f64], tol: f64, what: &str) {
+    assert_eq!(got.len(), want.len(), "{what}: lengths");
+    for (i, (a, b)) in got.iter().zip(want).enumerate() {
+        assert!((a - b).abs() <= tol * b.abs().max(1.0), "{what}[{i}]: {a} vs {b}");
+    }
 }
 
 fn matrix(file: &str) -> Array2<f64> {
@@ -108,5 +133,42 @@ fn kneedle_equals_kneed() {
         let ys: Vec<f64> =
             kn["y"].as_array().unwrap().iter().map(|v| v.as_f64().unwrap()).collect();
         assert_eq!(knee(&xs, &ys, 1.0), kn["knee"].as_f64(), "{name}");
+        assert_kneedle_equals_kneed(&kneedle(&xs, &ys, 1.0).unwrap(), kn, name);
+    }
+}
+
+/// Every intermediate of kneed's `KneeLocator`, not only the knee: the normalised and
+/// difference curves to 1e-12 (the same few subtractions and divisions), the extrema and
+/// the knees exactly.
+#[track_caller]
+fn assert_kneedle_equals_kneed(got: &Kneedle, kn: &Value, name: &str) {
+    let tol = 1e-12;
+    if !kn["x_normalized"].is_null() {
+        assert_close_all(&got.x_normalized, &floats(&kn["x_normalized"]), tol, name);
+    }
+    assert_close_all(&got.y_normalized, &floats(&kn["y_normalized"]), tol, name);
+    assert_close_all(&got.x_difference, &floats(&kn["x_difference"]), tol, name);
+    assert_close_all(&got.y_difference, &floats(&kn["y_difference"]), tol, name);
+    assert_eq!(got.maxima_indices, indices(&kn["maxima_indices"]), "{name} maxima");
+    assert_eq!(got.minima_indices, indices(&kn["minima_indices"]), "{name} minima");
+    assert_close_all(&got.thresholds, &floats(&kn["thresholds"]), tol, name);
+    assert_eq!(got.knee, kn["knee"].as_f64(), "{name} knee");
+    assert_eq!(got.all_knees, floats(&kn["all_knees"]), "{name} all_knees");
+    if !kn["knee_y"].is_null() {
+        assert_eq!(got.knee_y, kn["knee_y"].as_f64(), "{name} knee_y");
+    }
+}
+
+/// 40 seeded random curves, among them ones where a knee below a local minimum's zero
+/// threshold is not a knee for kneed 0.9 (detection pauses until the next maximum).
+#[test]
+fn kneedle_equals_kneed_on_synthetic_curves() {
+    let r = reference_extra();
+    let cases = r["kneedle_synthetic"].as_array().unwrap();
+    assert_eq!(cases.len(), 40);
+    for (i, kn) in cases.iter().enumerate() {
+        let (xs, ys) = (floats(&kn["x"]), floats(&kn["y"]));
+        let got = kneedle(&xs, &ys, 1.0).unwrap();
+        assert_kneedle_equals_kneed(&got, kn, &format!("curve {i}"));
     }
 }
