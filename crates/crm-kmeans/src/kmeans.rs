@@ -171,7 +171,8 @@ impl KMeansParams {
     }
 
     /// Clusters the rows of `data` with per-row weights (used in initialisation, centroid
-    /// updates and inertia, as scikit-learn's `sample_weight`).
+    /// updates and inertia, as scikit-learn's `sample_weight`; the tolerance stays relative
+    /// to the unweighted variance, as scikit-learn's).
     ///
     /// # Errors
     /// As [`fit`](Self::fit), plus [`Error::Weights`].
@@ -189,7 +190,7 @@ impl KMeansParams {
         }
         self.check_ref()?;
         let (x, w) = prepare(data, weights)?;
-        let tol_abs = self.tolerance * mean_variance(&x, &w, d);
+        let tol_abs = self.tolerance * mean_variance(&x, d);
         let hamerly = match self.algorithm {
             Algorithm::Lloyd => false,
             Algorithm::Hamerly => true,
@@ -399,23 +400,25 @@ impl Run {
     }
 }
 
-/// The mean over features of the weighted variance (two passes, for accuracy).
-fn mean_variance(x: &[f64], w: &[f64], d: usize) -> f64 {
-    let wsum: f64 = w.iter().sum();
+/// The mean over features of the variance (two passes, for accuracy). Unweighted even
+/// for a weighted fit: scikit-learn's `_tolerance` uses `np.var(X, axis=0)`, and the same
+/// stopping rule gives the same iterations.
+fn mean_variance(x: &[f64], d: usize) -> f64 {
+    let n = (x.len() / d) as f64;
     let mut mean = vec![0.0; d];
-    for (row, &wi) in x.chunks_exact(d).zip(w) {
+    for row in x.chunks_exact(d) {
         for (m, v) in mean.iter_mut().zip(row) {
-            *m += v * wi;
+            *m += v;
         }
     }
-    mean.iter_mut().for_each(|m| *m /= wsum);
+    mean.iter_mut().for_each(|m| *m /= n);
     let mut var = vec![0.0; d];
-    for (row, &wi) in x.chunks_exact(d).zip(w) {
+    for row in x.chunks_exact(d) {
         for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
-            *s += wi * (v - m) * (v - m);
+            *s += (v - m) * (v - m);
         }
     }
-    var.iter().sum::<f64>() / wsum / d as f64
+    var.iter().sum::<f64>() / n / d as f64
 }
 
 /// Squared Euclidean distance.
@@ -807,7 +810,7 @@ pub fn fit_from_start(
     let params = KMeansParams::new(k).max_n_iterations(max_n_iterations).tolerance(tolerance);
     params.check_ref()?;
     let (x, w) = prepare(data, weights)?;
-    let tol_abs = tolerance * mean_variance(&x, &w, d);
+    let tol_abs = tolerance * mean_variance(&x, d);
     let data = Data::<0> { x: &x, w: &w, n, d };
     let c: Vec<f64> = start.iter().copied().collect();
     let start = |c: &[f64]| Start { centers: c.to_vec(), assignment: None };
