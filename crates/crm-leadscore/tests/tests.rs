@@ -3,3 +3,4 @@
 mod bank;
 mod metrics;
 mod pipeline;
+mod saved;
