@@ -1,21 +1,22 @@
 //! Classification metrics in f64, computed as scikit-learn computes them (the conventions
 //! are written next to each function; `tests/data/metrics.json` holds scikit-learn's values).
 
+use crm_core::quantile_sorted;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
 fn check(y: &[bool], s: &[f64]) -> Result<(usize, usize), Error> {
     if y.len() != s.len() {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "scores",
-            message: format!("{} labels for {} scores", y.len(), s.len()),
+            reason: format!("{} labels for {} scores", y.len(), s.len()),
         });
     }
     if let Some(i) = s.iter().position(|v| !v.is_finite()) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "scores",
-            message: format!("score {i} is not finite"),
+            reason: format!("the score of row {} is not finite", i + 1),
         });
     }
     let p = y.iter().filter(|v| **v).count();
@@ -35,6 +36,9 @@ pub type RocCurve = (Vec<f64>, Vec<f64>, Vec<f64>);
 /// The ROC curve over every distinct score (scikit-learn's `roc_curve` with
 /// `drop_intermediate=False`): `(fpr, tpr, thresholds)`, starting at (0, 0) with an
 /// infinite threshold.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the lengths differ or a score is not finite.
 pub fn roc_curve(y: &[bool], s: &[f64]) -> Result<RocCurve, Error> {
     let (p, n) = check(y, s)?;
     let o = order_desc(s);
@@ -80,7 +84,7 @@ fn both_classes(p: usize, n: usize, what: &str) -> Result<(), Error> {
 /// ```
 ///
 /// # Errors
-/// [`Error::SingleClass`] when all labels are equal; [`Error::Parameter`] for lengths or
+/// [`Error::SingleClass`] when all labels are equal; [`Error::InvalidParameter`] for lengths or
 /// non-finite scores.
 pub fn roc_auc(y: &[bool], s: &[f64]) -> Result<f64, Error> {
     let (p, n) = check(y, s)?;
@@ -129,13 +133,13 @@ pub fn average_precision(y: &[bool], s: &[f64]) -> Result<f64, Error> {
 /// epsilon (`1 - p` computed before clipping), as `sklearn.metrics.log_loss`.
 ///
 /// # Errors
-/// [`Error::Parameter`] for lengths or values outside `[0, 1]`.
+/// [`Error::InvalidParameter`] for lengths or values outside `[0, 1]`.
 pub fn log_loss(y: &[bool], p: &[f64]) -> Result<f64, Error> {
     check(y, p)?;
     if let Some(i) = p.iter().position(|v| !(0.0..=1.0).contains(v)) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "probabilities",
-            message: format!("value {i} is outside [0, 1]"),
+            reason: format!("the probability of row {} is outside [0, 1]", i + 1),
         });
     }
     let eps = f64::EPSILON;
@@ -153,7 +157,7 @@ pub fn log_loss(y: &[bool], p: &[f64]) -> Result<f64, Error> {
 /// Mean squared difference between probability and outcome.
 ///
 /// # Errors
-/// [`Error::Parameter`] for lengths or non-finite values.
+/// [`Error::InvalidParameter`] for lengths or non-finite values.
 pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, Error> {
     check(y, p)?;
     Ok(y.iter().zip(p).map(|(&t, &q)| (q - f64::from(u8::from(t))).powi(2)).sum::<f64>()
@@ -161,7 +165,8 @@ pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, Error> {
 }
 
 /// Counts and rates at a threshold (predict positive when `score >= threshold`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Confusion {
     /// The threshold.
     pub threshold: f64,
@@ -177,7 +182,12 @@ pub struct Confusion {
 
 impl Confusion {
     /// The confusion matrix of `s >= threshold` against `y`.
+    ///
+    /// # Panics
+    /// When `y` and `s` differ in length (a caller's bug: the other metrics return
+    /// [`Error::InvalidParameter`] for it).
     pub fn at(y: &[bool], s: &[f64], threshold: f64) -> Confusion {
+        assert_eq!(y.len(), s.len(), "{} labels for {} scores", y.len(), s.len());
         let mut c = Confusion { threshold, tn: 0, fp: 0, fn_: 0, tp: 0 };
         for (&t, &v) in y.iter().zip(s) {
             match (t, v >= threshold) {
@@ -232,7 +242,8 @@ pub fn ks(y: &[bool], s: &[f64]) -> Result<f64, Error> {
 }
 
 /// One row of a decile (gains) table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Decile {
     /// 1 = the highest scores.
     pub decile: usize,
@@ -281,7 +292,7 @@ pub fn rank_groups(s: &[f64], groups: usize) -> Vec<usize> {
 /// tie group may straddle a decile edge).
 ///
 /// # Errors
-/// [`Error::Parameter`] for lengths or non-finite scores; [`Error::Empty`] with no rows.
+/// [`Error::InvalidParameter`] for lengths or non-finite scores; [`Error::Empty`] with no rows.
 pub fn deciles(y: &[bool], s: &[f64]) -> Result<Vec<Decile>, Error> {
     let (p, _) = check(y, s)?;
     if y.is_empty() {
@@ -319,7 +330,8 @@ pub fn deciles(y: &[bool], s: &[f64]) -> Result<Vec<Decile>, Error> {
 }
 
 /// One bin of a calibration table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CalibrationBin {
     /// Lower edge of the predicted probability.
     pub from: f64,
@@ -411,16 +423,7 @@ fn shares(edges: &[f64], v: &[f64]) -> [f64; 10] {
 fn decile_edges(expected: &[f64]) -> Vec<f64> {
     let mut sorted: Vec<f64> = expected.to_vec();
     sorted.sort_by(f64::total_cmp);
-    (1..10).map(|i| quantile(&sorted, f64::from(i) / 10.0)).collect()
-}
-
-/// numpy's `quantile(sorted, p, method="linear")` of ascending, non-empty data.
-pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let j = h.floor() as usize;
-    let g = h - j as f64;
-    let (a, b) = (sorted[j], sorted[(j + 1).min(sorted.len() - 1)]);
-    if g >= 0.5 { b - (b - a) * (1.0 - g) } else { a + (b - a) * g }
+    (1..10).map(|i| quantile_sorted(&sorted, f64::from(i) / 10.0)).collect()
 }
 
 /// The PSI band: `"stable"` (< 0.1), `"moderate"` (0.1–0.25) or `"significant"` (> 0.25).
@@ -435,7 +438,8 @@ pub fn psi_band(value: f64) -> &'static str {
 }
 
 /// The usual metrics of a scored set, at a threshold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Metrics {
     /// Rows.
     pub n: usize,
@@ -465,7 +469,7 @@ impl Metrics {
     /// All metrics of probabilities `p` against `y`, at `threshold`.
     ///
     /// # Errors
-    /// [`Error::SingleClass`] when `y` has one class; [`Error::Parameter`] for bad input.
+    /// [`Error::SingleClass`] when `y` has one class; [`Error::InvalidParameter`] for bad input.
     pub fn compute(y: &[bool], p: &[f64], threshold: f64) -> Result<Metrics, Error> {
         let confusion = Confusion::at(y, p, threshold);
         Ok(Metrics {

@@ -1,5 +1,6 @@
 //! Integration tests of crm-leadscore.
 
+mod api;
 mod bank;
 mod metrics;
 mod pipeline;
