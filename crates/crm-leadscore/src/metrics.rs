@@ -346,28 +346,56 @@ pub struct CalibrationBin {
 }
 
 /// Calibration in `bins` equal-width probability bins (empty bins left out), as
-/// `sklearn.calibration.calibration_curve(strategy="uniform")` plus counts.
-pub fn calibration(y: &[bool], p: &[f64], bins: usize) -> Vec<CalibrationBin> {
-    let bins = bins.max(1);
+/// `sklearn.calibration.calibration_curve(strategy="uniform")` plus counts: the edges are
+/// numpy's `linspace(0, 1, bins + 1)` and a probability on an inner edge falls in the bin
+/// below it (`searchsorted`), so 0.1 is in the first of ten bins.
+///
+/// ```
+/// let bins = crm_leadscore::calibration(&[false, true, true, false], &[0.1, 0.65, 0.9, 0.3], 2)?;
+/// assert_eq!(bins.len(), 2);
+/// assert_eq!((bins[0].count, bins[0].observed), (2, 0.0));
+/// assert_eq!((bins[1].count, bins[1].predicted), (2, 0.775));
+/// # Ok::<(), crm_leadscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the lengths differ, `bins` is 0, or a probability is
+/// not in `[0, 1]`.
+pub fn calibration(y: &[bool], p: &[f64], bins: usize) -> Result<Vec<CalibrationBin>, Error> {
+    check(y, p)?;
+    if bins == 0 {
+        return Err(Error::InvalidParameter { name: "bins", reason: "must be at least 1".into() });
+    }
+    if let Some(i) = p.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        return Err(Error::InvalidParameter {
+            name: "probabilities",
+            reason: format!("the probability of row {} is outside [0, 1]", i + 1),
+        });
+    }
+    // numpy's linspace: i * (1 / bins), the last edge exactly 1.
+    let step = 1.0 / bins as f64;
+    let edges: Vec<f64> =
+        (0..=bins).map(|i| if i == bins { 1.0 } else { i as f64 * step }).collect();
+    let inner = &edges[1..bins];
     let mut sum = vec![0.0; bins];
     let mut pos = vec![0usize; bins];
     let mut cnt = vec![0usize; bins];
     for (&t, &q) in y.iter().zip(p) {
-        let b = ((q * bins as f64) as usize).min(bins - 1);
+        let b = inner.partition_point(|&e| e < q);
         sum[b] += q;
         pos[b] += usize::from(t);
         cnt[b] += 1;
     }
-    (0..bins)
+    Ok((0..bins)
         .filter(|&b| cnt[b] > 0)
         .map(|b| CalibrationBin {
-            from: b as f64 / bins as f64,
-            to: (b + 1) as f64 / bins as f64,
+            from: edges[b],
+            to: edges[b + 1],
             count: cnt[b],
             predicted: sum[b] / cnt[b] as f64,
             observed: pos[b] as f64 / cnt[b] as f64,
         })
-        .collect()
+        .collect())
 }
 
 /// Population stability index of `actual` against `expected`: 10 bins from the expected

@@ -321,7 +321,7 @@ fn fit_stage(
         chosen: best.family().into(),
         fit_seconds,
         deciles: deciles(&ys, &scores)?,
-        calibration: calibration(&ys, &scores, 10),
+        calibration: calibration(&ys, &scores, 10)?,
         roc: roc_points(&ys, &scores)?,
         test: metrics,
         importance,
