@@ -2,6 +2,8 @@
 
 mod api;
 mod bank;
+mod logistic;
 mod metrics;
 mod pipeline;
+mod protocol;
 mod saved;
