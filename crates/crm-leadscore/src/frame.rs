@@ -190,13 +190,6 @@ impl std::fmt::Display for ColumnType {
     }
 }
 
-/// A number as crm-core reads amounts: `125000`, `-3.5`, `12,5`, `15.000.000`,
-/// `Rp 15.000.000`. `1.250` is ambiguous (a thousands separator or a decimal point?) and is
-/// not read.
-fn number(text: &str) -> Result<f64, AmountError> {
-    parse_amount(text)
-}
-
 /// Reads every non-missing cell with `read`: the values (missing where refused) and the
 /// 0-based positions of the refused ones with the reason.
 fn read_values<T>(
@@ -217,11 +210,12 @@ fn read_values<T>(
     (values, bad)
 }
 
-/// Whether a value counts as a number when typing a column: a number, or text that would be
-/// one but for the ambiguity of `1.250` (reported per value instead of turning an amount
+/// Whether a value counts as a number when typing a column: a number as crm-core reads
+/// amounts (`125000`, `-3.5`, `12,5`, `15.000.000`, `Rp 15.000.000`), or text that would
+/// be one but for the ambiguity of `1.250` (reported per value instead of turning an amount
 /// column into a categorical one).
 fn numberish(text: &str) -> bool {
-    matches!(number(text), Ok(_) | Err(AmountError::Ambiguous))
+    matches!(parse_amount(text), Ok(_) | Err(AmountError::Ambiguous))
 }
 
 impl Frame {
@@ -341,26 +335,30 @@ impl Frame {
             };
             let values = match ty {
                 ColumnType::Numeric => {
-                    let (v, bad) = read_values(&cells, |t| number(t).map_err(|e| e.to_string()));
+                    let (v, bad) =
+                        read_values(&cells, |t| parse_amount(t).map_err(|e| e.to_string()));
                     problems_of(bad);
                     Values::Numeric(v)
                 }
                 ColumnType::Boolean => {
-                    let (v, bad) =
-                        read_values(&cells, |t| parse_bool(t).ok_or("not a yes/no value".into()));
+                    let (v, bad) = read_values(&cells, |t| {
+                        parse_bool(t).ok_or_else(|| "not a yes/no value".into())
+                    });
                     problems_of(bad);
                     Values::Boolean(v)
                 }
                 ColumnType::Date => {
                     let (v, bad) = read_values(&cells, |t| {
-                        parse_date(t).map(NaiveDate::from).ok_or(DateError.to_string())
+                        parse_date(t).map(NaiveDate::from).ok_or_else(|| DateError.to_string())
                     });
                     problems_of(bad);
                     Values::Date(v)
                 }
                 ColumnType::DateTime => {
                     let (v, bad) = read_values(&cells, |t| {
-                        parse_datetime(t).map(NaiveDateTime::from).ok_or(DateError.to_string())
+                        parse_datetime(t)
+                            .map(NaiveDateTime::from)
+                            .ok_or_else(|| DateError.to_string())
                     });
                     problems_of(bad);
                     Values::DateTime(v)
