@@ -5,14 +5,15 @@
 use ndarray::ArrayView2;
 
 use crate::error::Error;
-use crate::kmeans::{Fit, KMeans};
+use crate::kmeans::{KMeans, KMeansParams};
 use crate::metrics::{
     calinski_harabasz, davies_bouldin, silhouette_sampled, simplified_silhouette,
 };
 
 /// Finds the knee (elbow) of a decreasing convex curve with the kneedle method (Satopää et
 /// al. 2011), step for step as the `kneed` package's `KneeLocator(x, y, curve="convex",
-/// direction="decreasing", S=sensitivity)` in offline mode. `None` when there is no knee.
+/// direction="decreasing", S=sensitivity)` in offline mode. `None` when there is no knee
+/// ([`kneedle`] gives the intermediate curves too).
 ///
 /// ```
 /// use crm_kmeans::knee;
@@ -21,9 +22,66 @@ use crate::metrics::{
 /// assert_eq!(knee(&k, &inertia, 1.0), Some(3.0));
 /// ```
 pub fn knee(x: &[f64], y: &[f64], sensitivity: f64) -> Option<f64> {
+    kneedle(x, y, sensitivity).ok()?.knee
+}
+
+/// The kneedle computation of [`knee`] with its intermediates, named as the attributes of
+/// kneed's `KneeLocator` (for plotting the difference curve, or checking a knee).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct Kneedle {
+    /// `x` scaled to `[0, 1]`.
+    pub x_normalized: Vec<f64>,
+    /// `y` scaled to `[0, 1]` and flipped (`max - y`), which turns the elbow into a knee.
+    pub y_normalized: Vec<f64>,
+    /// The x of the difference curve (`x_normalized`).
+    pub x_difference: Vec<f64>,
+    /// The difference curve, `y_normalized - x_normalized`.
+    pub y_difference: Vec<f64>,
+    /// 0-based indices of the local maxima of the difference curve (`>=` both neighbours,
+    /// the ends compared with themselves: scipy's `argrelextrema(..., mode="clip")`).
+    pub maxima_indices: Vec<usize>,
+    /// 0-based indices of its local minima (`<=` both neighbours).
+    pub minima_indices: Vec<usize>,
+    /// One threshold per maximum: its difference minus `sensitivity ×` the mean step of
+    /// `x_normalized` (kneed's `Tmx`).
+    pub thresholds: Vec<f64>,
+    /// The knee: the x of the last maximum before the difference curve first falls below
+    /// that maximum's threshold, with detection paused from a minimum to the next maximum.
+    pub knee: Option<f64>,
+    /// The y at the knee.
+    pub knee_y: Option<f64>,
+    /// Every knee found (offline mode stops at the first: at most one).
+    pub all_knees: Vec<f64>,
+}
+
+/// [`knee`] with its intermediate curves.
+///
+/// ```
+/// use crm_kmeans::kneedle;
+/// let k = [1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+/// let curve = kneedle(&k, &[1000.0, 400.0, 150.0, 120.0, 100.0, 90.0], 1.0)?;
+/// assert_eq!(curve.knee, Some(3.0));
+/// assert_eq!(curve.maxima_indices, [2]);
+/// # Ok::<(), crm_kmeans::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when `x` and `y` differ in length or have fewer than three
+/// points.
+pub fn kneedle(x: &[f64], y: &[f64], sensitivity: f64) -> Result<Kneedle, Error> {
     let n = x.len();
-    if n < 3 || y.len() != n {
-        return None;
+    if y.len() != n {
+        return Err(Error::InvalidParameter {
+            name: "curve",
+            reason: format!("{n} x values for {} y values", y.len()),
+        });
+    }
+    if n < 3 {
+        return Err(Error::InvalidParameter {
+            name: "curve",
+            reason: format!("{n} points; a knee needs at least 3"),
+        });
     }
     let norm = |v: &[f64]| -> Vec<f64> {
         let (lo, hi) =
@@ -44,34 +102,53 @@ pub fn knee(x: &[f64], y: &[f64], sensitivity: f64) -> Option<f64> {
     let minima: Vec<usize> = (0..n)
         .filter(|&i| diff[i] <= at(i as isize - 1) && diff[i] <= at(i as isize + 1))
         .collect();
-    let first_max = *maxima.first()?;
     let step = (xn.windows(2).map(|w| w[1] - w[0]).sum::<f64>() / (n - 1) as f64).abs();
-    let tmx: Vec<f64> = maxima.iter().map(|&i| diff[i] - sensitivity * step).collect();
-    let (mut threshold, mut threshold_index, mut max_seen) = (0.0, 0, 0);
-    for i in first_max..n - 1 {
-        if maxima.contains(&i) {
-            threshold = tmx[max_seen];
-            threshold_index = i;
-            max_seen += 1;
-        }
-        if minima.contains(&i) {
-            threshold = 0.0;
-        }
-        if diff[i + 1] < threshold {
-            return Some(x[threshold_index]);
+    let thresholds: Vec<f64> = maxima.iter().map(|&i| diff[i] - sensitivity * step).collect();
+    let mut knee_at = None;
+    if let Some(&first_max) = maxima.first() {
+        let (mut threshold, mut threshold_index, mut max_seen) = (0.0, 0, 0);
+        // kneed 0.9: after a local minimum, no knee until the next local maximum.
+        let mut active = true;
+        for i in first_max..n - 1 {
+            if maxima.contains(&i) {
+                threshold = thresholds[max_seen];
+                threshold_index = i;
+                max_seen += 1;
+                active = true;
+            }
+            if minima.contains(&i) {
+                threshold = 0.0;
+                active = false;
+            }
+            if active && diff[i + 1] < threshold {
+                knee_at = Some(threshold_index);
+                break;
+            }
         }
     }
-    None
+    Ok(Kneedle {
+        x_difference: xn.clone(),
+        x_normalized: xn,
+        y_normalized: yt,
+        y_difference: diff,
+        maxima_indices: maxima,
+        minima_indices: minima,
+        thresholds,
+        knee: knee_at.map(|i| x[i]),
+        knee_y: knee_at.map(|i| y[i]),
+        all_knees: knee_at.map(|i| x[i]).into_iter().collect(),
+    })
 }
 
 /// One k of the selection table.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KScore {
     /// The number of clusters.
     pub k: usize,
-    /// Inertia of the best restart.
+    /// Inertia of the best run.
     pub inertia: f64,
-    /// Iterations of the best restart.
+    /// Iterations of the best run.
     pub n_iter: usize,
     /// Silhouette (exact, or on a sample of `sample_size` rows); `None` for k = 1.
     pub silhouette: Option<f64>,
@@ -84,7 +161,8 @@ pub struct KScore {
 }
 
 /// The result of [`choose_k`].
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct KSelection {
     /// One row per k, ascending.
     pub table: Vec<KScore>,
@@ -95,7 +173,7 @@ pub struct KSelection {
     /// Why, in a sentence.
     pub reason: String,
     /// The fit of every k, in table order.
-    pub fits: Vec<Fit>,
+    pub fits: Vec<KMeans>,
 }
 
 /// Fits `params` for every k in `ks` (ascending, distinct) and recommends one: the knee
@@ -104,24 +182,25 @@ pub struct KSelection {
 /// params' seed; 10,000 gives about ±0.003).
 ///
 /// # Errors
-/// [`Error::Parameter`] for an empty or unsorted range; errors of [`KMeans::fit`].
+/// [`Error::InvalidParameter`] for an empty or unsorted range; errors of
+/// [`KMeansParams::fit`].
 pub fn choose_k(
     data: ArrayView2<'_, f64>,
-    params: &KMeans,
+    params: &KMeansParams,
     ks: &[usize],
     sample_size: usize,
     seed: u64,
 ) -> Result<KSelection, Error> {
     if ks.is_empty() || ks.windows(2).any(|w| w[0] >= w[1]) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "k range",
-            message: "needs at least one k, ascending without repeats".into(),
+            reason: "needs at least one k, ascending without repeats".into(),
         });
     }
     let mut table = Vec::with_capacity(ks.len());
     let mut fits = Vec::with_capacity(ks.len());
     for &k in ks {
-        let fit = params.clone().with_k(k).fit(data)?;
+        let fit = params.clone().with_n_clusters(k).fit(data)?;
         let many = k >= 2 && k < data.nrows();
         let metric = |f: &dyn Fn() -> Result<f64, Error>| if many { f().ok() } else { None };
         table.push(KScore {

@@ -1,5 +1,8 @@
 //! Errors of the whole crate.
 
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// What went wrong. Messages name the row, column or parameter at fault.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
@@ -15,9 +18,9 @@ pub enum Error {
     /// A NaN or infinite value.
     #[error("row {row}, column {column:?}: value {value} is not finite")]
     NotFinite {
-        /// 0-based row.
-        row: usize,
-        /// Column name (or `#index`).
+        /// 1-based row of the data.
+        row: u64,
+        /// Column name (or `#index`, 0-based, when the data has no names).
         column: String,
         /// The value.
         value: f64,
@@ -25,8 +28,8 @@ pub enum Error {
     /// `log1p` of a value below -1.
     #[error("row {row}, column {column:?}: log1p of {value} is undefined (values must be > -1)")]
     LogDomain {
-        /// 0-based row.
-        row: usize,
+        /// 1-based row of the data.
+        row: u64,
         /// Column name.
         column: String,
         /// The value.
@@ -41,12 +44,12 @@ pub enum Error {
         rows: usize,
     },
     /// A parameter is out of range.
-    #[error("invalid parameter {name}: {message}")]
-    Parameter {
+    #[error("invalid {name}: {reason}")]
+    InvalidParameter {
         /// The parameter.
         name: &'static str,
         /// Why.
-        message: String,
+        reason: String,
     },
     /// Sample weights are negative, non-finite, all zero, or of the wrong length.
     #[error("sample weights: {0}")]

@@ -6,13 +6,13 @@ use ndarray::{Array2, ArrayView1, ArrayView2};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
 /// How the first centroids are chosen.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Init {
     /// Greedy k-means++ (scikit-learn's): each new centroid is the best of `2 + ⌊ln k⌋`
@@ -26,8 +26,9 @@ pub enum Init {
 
 /// The assignment algorithm. Both give the same labels, centroids and inertia from the same
 /// start ("exact"); they differ in speed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Algorithm {
     /// Hamerly for up to 20 features (where its bounds prune most distance computations),
@@ -41,103 +42,137 @@ pub enum Algorithm {
     Hamerly,
 }
 
-/// K-Means parameters; [`KMeans::fit`] runs it.
+/// K-Means hyperparameters, a consuming builder: [`KMeans::params`] sets the number of
+/// clusters, the setters the rest, and [`fit`](Self::fit) returns the fitted [`KMeans`]
+/// (linfa's `KMeansParams` → `fit` → `KMeans`).
 ///
 /// ```
 /// use crm_kmeans::KMeans;
 /// use ndarray::array;
 ///
 /// let x = array![[1.0, 1.0], [1.2, 0.8], [0.9, 1.1], [8.0, 8.0], [8.2, 7.9], [7.8, 8.1]];
-/// let fit = KMeans::new(2).seed(7).fit(x.view())?;
-/// assert_eq!(fit.labels[0], fit.labels[1]);
-/// assert_ne!(fit.labels[0], fit.labels[3]);
-/// assert!(fit.inertia < 0.5);
+/// let model = KMeans::params(2).seed(7).fit(x.view())?;
+/// assert_eq!(model.labels[0], model.labels[1]);
+/// assert_ne!(model.labels[0], model.labels[3]);
+/// assert!(model.inertia < 0.5);
+/// assert_eq!(model.predict(array![[8.1, 8.0]].view())?, [model.labels[3]]);
 /// # Ok::<(), crm_kmeans::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct KMeans {
-    k: usize,
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
+pub struct KMeansParams {
+    n_clusters: usize,
     init: Init,
-    n_init: usize,
-    max_iter: usize,
-    tol: f64,
+    n_runs: usize,
+    max_n_iterations: usize,
+    tolerance: f64,
     seed: u64,
     algorithm: Algorithm,
 }
 
-impl KMeans {
-    /// `k` clusters with the defaults: k-means++, 10 restarts, 300 iterations, tolerance
-    /// 1e-4 (relative to the mean feature variance), seed 0, automatic algorithm.
-    pub fn new(k: usize) -> KMeans {
-        KMeans {
-            k,
+impl KMeansParams {
+    /// `n_clusters` clusters with the defaults: k-means++, 10 runs, 300 iterations,
+    /// tolerance 1e-4 (relative to the mean feature variance), seed 0, automatic
+    /// algorithm. The same as [`KMeans::params`].
+    pub fn new(n_clusters: usize) -> KMeansParams {
+        KMeansParams {
+            n_clusters,
             init: Init::KMeansPlusPlus,
-            n_init: 10,
-            max_iter: 300,
-            tol: 1e-4,
+            n_runs: 10,
+            max_n_iterations: 300,
+            tolerance: 1e-4,
             seed: 0,
             algorithm: Algorithm::Auto,
         }
     }
 
-    /// The initialisation.
-    pub fn init(mut self, init: Init) -> Self {
+    /// The initialisation. Default: [`Init::KMeansPlusPlus`].
+    pub fn init_method(mut self, init: Init) -> Self {
         self.init = init;
         self
     }
 
-    /// Restarts (each from its own seeded start; the lowest inertia wins). At least 1.
-    pub fn n_init(mut self, n_init: usize) -> Self {
-        self.n_init = n_init;
+    /// Runs (restarts), each from its own seeded start; the lowest inertia wins
+    /// (scikit-learn's `n_init`). At least 1. Default: 10.
+    pub fn n_runs(mut self, n_runs: usize) -> Self {
+        self.n_runs = n_runs;
         self
     }
 
-    /// Iterations per restart, at least 1.
-    pub fn max_iter(mut self, max_iter: usize) -> Self {
-        self.max_iter = max_iter;
+    /// Iterations per run, at least 1 (scikit-learn's `max_iter`). Default: 300.
+    pub fn max_n_iterations(mut self, max_n_iterations: usize) -> Self {
+        self.max_n_iterations = max_n_iterations;
         self
     }
 
     /// A run stops when the squared centroid movement summed over centroids is at most
-    /// `tol ×` the mean per-feature variance of the data (or when no label changes).
-    pub fn tol(mut self, tol: f64) -> Self {
-        self.tol = tol;
+    /// `tolerance ×` the mean per-feature variance of the data (or when no label changes);
+    /// scikit-learn's `tol`. Default: 1e-4.
+    pub fn tolerance(mut self, tolerance: f64) -> Self {
+        self.tolerance = tolerance;
         self
     }
 
     /// The seed: the same seed gives the same result, whatever the number of threads.
+    /// Default: 0.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = seed;
         self
     }
 
-    /// The algorithm.
+    /// The algorithm. Default: [`Algorithm::Auto`].
     pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
         self.algorithm = algorithm;
         self
     }
 
     /// The number of clusters.
-    pub fn k(&self) -> usize {
-        self.k
+    pub fn n_clusters(&self) -> usize {
+        self.n_clusters
     }
 
-    /// The same parameters with another k.
-    pub fn with_k(mut self, k: usize) -> Self {
-        self.k = k;
+    /// The same parameters with another number of clusters.
+    pub fn with_n_clusters(mut self, n_clusters: usize) -> Self {
+        self.n_clusters = n_clusters;
         self
+    }
+
+    /// Checks the parameters that do not depend on the data.
+    fn check_ref(&self) -> Result<(), Error> {
+        if self.n_runs == 0 {
+            return Err(Error::InvalidParameter {
+                name: "n_runs",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if self.max_n_iterations == 0 {
+            return Err(Error::InvalidParameter {
+                name: "max_n_iterations",
+                reason: "must be at least 1".into(),
+            });
+        }
+        if !(self.tolerance >= 0.0 && self.tolerance.is_finite()) {
+            return Err(Error::InvalidParameter {
+                name: "tolerance",
+                reason: format!("{} is not a finite number >= 0", self.tolerance),
+            });
+        }
+        Ok(())
     }
 
     /// Clusters the rows of `data` (all weights 1).
     ///
     /// # Errors
-    /// [`Error::Empty`], [`Error::InvalidK`], [`Error::NotFinite`], [`Error::Parameter`].
-    pub fn fit(&self, data: ArrayView2<'_, f64>) -> Result<Fit, Error> {
+    /// [`Error::Empty`], [`Error::InvalidK`], [`Error::NotFinite`],
+    /// [`Error::InvalidParameter`].
+    pub fn fit(&self, data: ArrayView2<'_, f64>) -> Result<KMeans, Error> {
         self.fit_weighted(data, None)
     }
 
     /// Clusters the rows of `data` with per-row weights (used in initialisation, centroid
-    /// updates and inertia, as scikit-learn's `sample_weight`).
+    /// updates and inertia, as scikit-learn's `sample_weight`; the tolerance stays relative
+    /// to the unweighted variance, as scikit-learn's).
     ///
     /// # Errors
     /// As [`fit`](Self::fit), plus [`Error::Weights`].
@@ -145,58 +180,21 @@ impl KMeans {
         &self,
         data: ArrayView2<'_, f64>,
         weights: Option<ArrayView1<'_, f64>>,
-    ) -> Result<Fit, Error> {
+    ) -> Result<KMeans, Error> {
         let (n, d) = data.dim();
         if n == 0 || d == 0 {
             return Err(Error::Empty { rows: n, columns: d });
         }
-        if self.k == 0 || self.k > n {
-            return Err(Error::InvalidK { k: self.k, rows: n });
+        if self.n_clusters == 0 || self.n_clusters > n {
+            return Err(Error::InvalidK { k: self.n_clusters, rows: n });
         }
-        if self.n_init == 0 || self.max_iter == 0 {
-            return Err(Error::Parameter {
-                name: "n_init/max_iter",
-                message: "must be at least 1".into(),
-            });
-        }
-        if !(self.tol >= 0.0 && self.tol.is_finite()) {
-            return Err(Error::Parameter { name: "tol", message: format!("{} < 0", self.tol) });
-        }
-        // Row-major data: borrowed when the array already is, copied otherwise.
-        let x: std::borrow::Cow<'_, [f64]> = match data.as_slice() {
-            Some(s) => std::borrow::Cow::Borrowed(s),
-            None => std::borrow::Cow::Owned(data.iter().copied().collect()),
-        };
-        if let Some(p) = x.iter().position(|v| !v.is_finite()) {
-            return Err(Error::NotFinite {
-                row: p / d,
-                column: format!("#{}", p % d),
-                value: x[p],
-            });
-        }
-        let w: Vec<f64> = match weights {
-            None => vec![1.0; n],
-            Some(w) => {
-                if w.len() != n {
-                    return Err(Error::Weights(format!("{} weights for {n} rows", w.len())));
-                }
-                if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
-                    return Err(Error::Weights(format!(
-                        "row {i}: weight {} is not a finite number >= 0",
-                        w[i]
-                    )));
-                }
-                if w.iter().all(|v| *v == 0.0) {
-                    return Err(Error::Weights("all weights are 0".into()));
-                }
-                w.to_vec()
-            }
-        };
-        let tol_abs = self.tol * mean_variance(&x, &w, d);
+        self.check_ref()?;
+        let (x, w) = prepare(data, weights)?;
+        let tol_abs = self.tolerance * mean_variance(&x, d);
         let hamerly = match self.algorithm {
             Algorithm::Lloyd => false,
             Algorithm::Hamerly => true,
-            Algorithm::Auto => d <= 20 && self.k > 1,
+            Algorithm::Auto => d <= 20 && self.n_clusters > 1,
         };
         let runs = match d {
             1 => self.runs(&Data::<1> { x: &x, w: &w, n, d }, tol_abs, hamerly),
@@ -215,70 +213,107 @@ impl KMeans {
             .enumerate()
             .min_by(|(i, a), (j, b)| a.inertia.total_cmp(&b.inertia).then(i.cmp(j)))
             .map(|(_, r)| r)
-            .expect("n_init >= 1");
-        let mut counts = vec![0usize; self.k];
-        for &l in &best.labels {
-            counts[l as usize] += 1;
-        }
-        Ok(Fit {
-            centroids: Array2::from_shape_vec((self.k, d), best.centers).expect("k x d centroids"),
-            labels: best.labels,
-            inertia: best.inertia,
-            n_iter: best.n_iter,
-            converged: best.converged,
-            counts,
-            run_inertias: inertias,
-        })
+            .expect("n_runs >= 1");
+        Ok(best.into_model(self.n_clusters, d, inertias))
     }
 }
 
-impl KMeans {
-    /// Every restart, in parallel; restart `r` draws from stream `r` of the seed, so the
-    /// result does not depend on the number of threads.
+/// Row-major data (borrowed when the array already is, copied otherwise) and the weights,
+/// checked: finite values, weights finite, `>= 0`, not all 0, one per row.
+fn prepare<'a>(
+    data: ArrayView2<'a, f64>,
+    weights: Option<ArrayView1<'_, f64>>,
+) -> Result<(std::borrow::Cow<'a, [f64]>, Vec<f64>), Error> {
+    let (n, d) = data.dim();
+    let x: std::borrow::Cow<'a, [f64]> = match data.to_slice() {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(data.iter().copied().collect()),
+    };
+    if let Some(p) = x.iter().position(|v| !v.is_finite()) {
+        return Err(Error::NotFinite {
+            row: (p / d) as u64 + 1,
+            column: format!("#{}", p % d),
+            value: x[p],
+        });
+    }
+    let w: Vec<f64> = match weights {
+        None => vec![1.0; n],
+        Some(w) => {
+            if w.len() != n {
+                return Err(Error::Weights(format!("{} weights for {n} rows", w.len())));
+            }
+            if let Some(i) = w.iter().position(|v| !(v.is_finite() && *v >= 0.0)) {
+                return Err(Error::Weights(format!(
+                    "row {}: weight {} is not a finite number >= 0",
+                    i + 1,
+                    w[i]
+                )));
+            }
+            if w.iter().all(|v| *v == 0.0) {
+                return Err(Error::Weights("all weights are 0".into()));
+            }
+            w.to_vec()
+        }
+    };
+    Ok((x, w))
+}
+
+impl KMeansParams {
+    /// Every run, in parallel; run `r` draws from stream `r` of the seed, so the result
+    /// does not depend on the number of threads.
     fn runs<const D: usize>(&self, data: &Data<'_, D>, tol_abs: f64, hamerly: bool) -> Vec<Run> {
-        (0..self.n_init)
+        (0..self.n_runs)
             .into_par_iter()
             .map(|run| {
                 let mut rng = ChaCha8Rng::seed_from_u64(self.seed);
                 rng.set_stream(run as u64);
+                let k = self.n_clusters;
                 let start = match self.init {
-                    Init::KMeansPlusPlus => kmeans_plusplus(data, self.k, &mut rng),
+                    Init::KMeansPlusPlus => kmeans_plusplus(data, k, &mut rng),
                     Init::Random => {
-                        Start { centers: random_init(data, self.k, &mut rng), assignment: None }
+                        Start { centers: random_init(data, k, &mut rng), assignment: None }
                     }
                 };
-                dispatch(data, start, self.k, self.max_iter, tol_abs, hamerly)
+                dispatch(data, start, k, self.max_n_iterations, tol_abs, hamerly)
             })
             .collect()
     }
 }
 
-/// The result of [`KMeans::fit`]: the best restart.
+/// A fitted K-Means: the best run of [`KMeansParams::fit`].
 #[derive(Clone, Debug, PartialEq)]
-pub struct Fit {
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+pub struct KMeans {
     /// `k × features` centroids.
     pub centroids: Array2<f64>,
-    /// The cluster of every row (0-based, consistent with `centroids`).
-    pub labels: Vec<u32>,
+    /// The cluster of every row: an index into the rows of `centroids`.
+    pub labels: Vec<usize>,
     /// Sum over rows of weight × squared distance to the own centroid (scikit-learn's
     /// `inertia_`).
     pub inertia: f64,
-    /// Iterations of the best restart.
+    /// Iterations of the best run.
     pub n_iter: usize,
-    /// Whether the best restart stopped by the labels or the tolerance, not `max_iter`.
+    /// Whether the best run stopped by the labels or the tolerance, not
+    /// `max_n_iterations`.
     pub converged: bool,
-    /// Rows per cluster (of the best restart, from its final labels).
+    /// Rows per cluster (of the best run, from its final labels).
     pub counts: Vec<usize>,
-    /// Inertia of every restart, in restart order.
+    /// Inertia of every run, in run order.
     pub run_inertias: Vec<f64>,
 }
 
-impl Fit {
+impl KMeans {
+    /// The hyperparameters for `n_clusters` clusters, with the defaults of
+    /// [`KMeansParams::new`].
+    pub fn params(n_clusters: usize) -> KMeansParams {
+        KMeansParams::new(n_clusters)
+    }
+
     /// The cluster of each row of `data`: its nearest centroid (lowest index on ties).
     ///
     /// # Errors
     /// [`Error::FeatureMismatch`] when the column count differs; [`Error::NotFinite`].
-    pub fn predict(&self, data: ArrayView2<'_, f64>) -> Result<Vec<u32>, Error> {
+    pub fn predict(&self, data: ArrayView2<'_, f64>) -> Result<Vec<usize>, Error> {
         predict(self.centroids.view(), data)
     }
 }
@@ -287,7 +322,7 @@ impl Fit {
 pub(crate) fn predict(
     centroids: ArrayView2<'_, f64>,
     data: ArrayView2<'_, f64>,
-) -> Result<Vec<u32>, Error> {
+) -> Result<Vec<usize>, Error> {
     let d = centroids.ncols();
     if data.ncols() != d {
         return Err(Error::FeatureMismatch {
@@ -301,11 +336,15 @@ pub(crate) fn predict(
     for (i, r) in data.rows().into_iter().enumerate() {
         for (j, v) in r.iter().enumerate() {
             if !v.is_finite() {
-                return Err(Error::NotFinite { row: i, column: format!("#{j}"), value: *v });
+                return Err(Error::NotFinite {
+                    row: i as u64 + 1,
+                    column: format!("#{j}"),
+                    value: *v,
+                });
             }
             row[j] = *v;
         }
-        out.push(nearest(&row, &c, d).0 as u32);
+        out.push(nearest(&row, &c, d).0);
     }
     Ok(out)
 }
@@ -340,23 +379,46 @@ pub(crate) struct Run {
     converged: bool,
 }
 
-/// The mean over features of the weighted variance (two passes, for accuracy).
-fn mean_variance(x: &[f64], w: &[f64], d: usize) -> f64 {
-    let wsum: f64 = w.iter().sum();
+impl Run {
+    /// The public model of this run (labels widened from the `u32` the loops use to keep
+    /// the label array small).
+    fn into_model(self, k: usize, d: usize, run_inertias: Vec<f64>) -> KMeans {
+        let labels: Vec<usize> = self.labels.iter().map(|&l| l as usize).collect();
+        let mut counts = vec![0usize; k];
+        for &l in &labels {
+            counts[l] += 1;
+        }
+        KMeans {
+            centroids: Array2::from_shape_vec((k, d), self.centers).expect("k x d centroids"),
+            labels,
+            inertia: self.inertia,
+            n_iter: self.n_iter,
+            converged: self.converged,
+            counts,
+            run_inertias,
+        }
+    }
+}
+
+/// The mean over features of the variance (two passes, for accuracy). Unweighted even
+/// for a weighted fit: scikit-learn's `_tolerance` uses `np.var(X, axis=0)`, and the same
+/// stopping rule gives the same iterations.
+fn mean_variance(x: &[f64], d: usize) -> f64 {
+    let n = (x.len() / d) as f64;
     let mut mean = vec![0.0; d];
-    for (row, &wi) in x.chunks_exact(d).zip(w) {
+    for row in x.chunks_exact(d) {
         for (m, v) in mean.iter_mut().zip(row) {
-            *m += v * wi;
+            *m += v;
         }
     }
-    mean.iter_mut().for_each(|m| *m /= wsum);
+    mean.iter_mut().for_each(|m| *m /= n);
     let mut var = vec![0.0; d];
-    for (row, &wi) in x.chunks_exact(d).zip(w) {
+    for row in x.chunks_exact(d) {
         for ((s, v), m) in var.iter_mut().zip(row).zip(&mean) {
-            *s += wi * (v - m) * (v - m);
+            *s += (v - m) * (v - m);
         }
     }
-    var.iter().sum::<f64>() / wsum / d as f64
+    var.iter().sum::<f64>() / n / d as f64
 }
 
 /// Squared Euclidean distance.
@@ -721,21 +783,39 @@ pub(crate) fn run_result(
     Run { centers, labels, inertia, n_iter, converged }
 }
 
-/// Runs Lloyd and Hamerly from the same start; for tests of exactness.
+/// Runs Lloyd and Hamerly from the same start, with the stopping rule of
+/// [`KMeansParams::fit_weighted`] (`tolerance` relative to the mean feature variance);
+/// for tests of exactness and against scikit-learn's `KMeans(init=start, n_init=1)`.
+/// Returns `[lloyd, hamerly]`.
+///
+/// # Errors
+/// As [`KMeansParams::fit_weighted`], and [`Error::InvalidParameter`] when `start` does not
+/// have one centroid per cluster with the data's columns.
 #[doc(hidden)]
-pub fn compare_from_start(
+pub fn fit_from_start(
     data: ArrayView2<'_, f64>,
+    weights: Option<ArrayView1<'_, f64>>,
     start: ArrayView2<'_, f64>,
-    max_iter: usize,
-    tol: f64,
-) -> [(Vec<u32>, f64, usize); 2] {
+    max_n_iterations: usize,
+    tolerance: f64,
+) -> Result<[KMeans; 2], Error> {
     let (n, d) = data.dim();
-    let x: Vec<f64> = data.iter().copied().collect();
-    let w = vec![1.0; n];
+    let k = start.nrows();
+    if start.ncols() != d || k == 0 || k > n {
+        return Err(Error::InvalidParameter {
+            name: "start",
+            reason: format!("{k} x {} centroids for {n} x {d} data", start.ncols()),
+        });
+    }
+    let params = KMeansParams::new(k).max_n_iterations(max_n_iterations).tolerance(tolerance);
+    params.check_ref()?;
+    let (x, w) = prepare(data, weights)?;
+    let tol_abs = tolerance * mean_variance(&x, d);
     let data = Data::<0> { x: &x, w: &w, n, d };
     let c: Vec<f64> = start.iter().copied().collect();
-    let k = start.nrows();
-    let a = lloyd(&data, Start { centers: c.clone(), assignment: None }, k, max_iter, tol);
-    let b = crate::hamerly::run(&data, Start { centers: c, assignment: None }, k, max_iter, tol);
-    [(a.labels, a.inertia, a.n_iter), (b.labels, b.inertia, b.n_iter)]
+    let start = |c: &[f64]| Start { centers: c.to_vec(), assignment: None };
+    let a = lloyd(&data, start(&c), k, max_n_iterations, tol_abs);
+    let b = crate::hamerly::run(&data, start(&c), k, max_n_iterations, tol_abs);
+    let (ia, ib) = (vec![a.inertia], vec![b.inertia]);
+    Ok([a.into_model(k, d, ia), b.into_model(k, d, ib)])
 }

@@ -19,23 +19,27 @@ struct Labelled {
     k: usize,
 }
 
-fn prepare(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<Labelled, Error> {
+fn prepare(data: ArrayView2<'_, f64>, labels: &[usize]) -> Result<Labelled, Error> {
     let (n, d) = data.dim();
     if n == 0 || d == 0 {
         return Err(Error::Empty { rows: n, columns: d });
     }
     if labels.len() != n {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "labels",
-            message: format!("{} labels for {n} rows", labels.len()),
+            reason: format!("{} labels for {n} rows", labels.len()),
         });
     }
     let x: Vec<f64> = data.iter().copied().collect();
     if let Some(p) = x.iter().position(|v| !v.is_finite()) {
-        return Err(Error::NotFinite { row: p / d, column: format!("#{}", p % d), value: x[p] });
+        return Err(Error::NotFinite {
+            row: (p / d) as u64 + 1,
+            column: format!("#{}", p % d),
+            value: x[p],
+        });
     }
     // Relabel to 0..k in order of first appearance of the distinct labels, sorted.
-    let mut distinct: Vec<u32> = labels.to_vec();
+    let mut distinct: Vec<usize> = labels.to_vec();
     distinct.sort_unstable();
     distinct.dedup();
     let k = distinct.len();
@@ -45,9 +49,9 @@ fn prepare(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<Labelled, Error>
 
 fn need_clusters(k: usize, n: usize) -> Result<(), Error> {
     if k < 2 || k > n - 1 {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "labels",
-            message: format!(
+            reason: format!(
                 "{k} clusters among {n} rows; the metric needs 2 <= clusters <= rows - 1"
             ),
         });
@@ -59,9 +63,9 @@ fn need_clusters(k: usize, n: usize) -> Result<(), Error> {
 /// A row alone in its cluster scores 0, as in scikit-learn.
 ///
 /// # Errors
-/// [`Error::Parameter`] unless 2 <= clusters <= rows - 1; [`Error::Empty`],
+/// [`Error::InvalidParameter`] unless 2 <= clusters <= rows - 1; [`Error::Empty`],
 /// [`Error::NotFinite`].
-pub fn silhouette(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<f64, Error> {
+pub fn silhouette(data: ArrayView2<'_, f64>, labels: &[usize]) -> Result<f64, Error> {
     let l = prepare(data, labels)?;
     need_clusters(l.k, l.n)?;
     Ok(silhouette_of(&l, &(0..l.n).collect::<Vec<_>>()))
@@ -76,7 +80,7 @@ pub fn silhouette(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<f64, Erro
 /// As [`silhouette`]; also when the sample holds fewer than 2 clusters.
 pub fn silhouette_sampled(
     data: ArrayView2<'_, f64>,
-    labels: &[u32],
+    labels: &[usize],
     sample_size: usize,
     seed: u64,
 ) -> Result<f64, Error> {
@@ -158,7 +162,7 @@ fn centroids(l: &Labelled) -> (Vec<f64>, Vec<usize>) {
 ///
 /// # Errors
 /// As [`silhouette`].
-pub fn simplified_silhouette(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<f64, Error> {
+pub fn simplified_silhouette(data: ArrayView2<'_, f64>, labels: &[usize]) -> Result<f64, Error> {
     let l = prepare(data, labels)?;
     need_clusters(l.k, l.n)?;
     let d = l.d;
@@ -183,7 +187,7 @@ pub fn simplified_silhouette(data: ArrayView2<'_, f64>, labels: &[u32]) -> Resul
 ///
 /// # Errors
 /// As [`silhouette`].
-pub fn davies_bouldin(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<f64, Error> {
+pub fn davies_bouldin(data: ArrayView2<'_, f64>, labels: &[usize]) -> Result<f64, Error> {
     let l = prepare(data, labels)?;
     need_clusters(l.k, l.n)?;
     let d = l.d;
@@ -222,7 +226,7 @@ pub fn davies_bouldin(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<f64, 
 ///
 /// # Errors
 /// As [`silhouette`].
-pub fn calinski_harabasz(data: ArrayView2<'_, f64>, labels: &[u32]) -> Result<f64, Error> {
+pub fn calinski_harabasz(data: ArrayView2<'_, f64>, labels: &[usize]) -> Result<f64, Error> {
     let l = prepare(data, labels)?;
     need_clusters(l.k, l.n)?;
     let d = l.d;

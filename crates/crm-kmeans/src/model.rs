@@ -106,7 +106,6 @@ impl Model {
             });
         }
         let z = self.scaler.transform(data, Some(features))?;
-        let labels = crate::kmeans::predict(self.scaled_centroids().view(), z.view())?;
-        Ok(labels.into_iter().map(|l| l as usize).collect())
+        crate::kmeans::predict(self.scaled_centroids().view(), z.view())
     }
 }

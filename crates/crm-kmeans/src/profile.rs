@@ -1,20 +1,23 @@
 //! The whole segmentation: preprocessing, K-Means, cluster ranking and names, profiles in
 //! original units, and the model to save.
 
+use crm_core::quantile_sorted;
 use ndarray::{Array2, ArrayView2, Axis};
 
 use crate::error::Error;
-use crate::kmeans::KMeans;
+use crate::kmeans::KMeansParams;
 use crate::model::{MODEL_FORMAT, Model};
-use crate::scale::{Scaler, Scaling, Transform, quantile_sorted};
+use crate::scale::{Scaler, Scaling, Transform};
 
-/// Names for clusters ranked from most to least valuable (for RFM-like features).
+/// Names for clusters ranked from most to least valuable (for RFM-like features), in
+/// crm-rfm's segment vocabulary (so a K-Means cluster and an RFM segment of the same kind of
+/// customer have the same name).
 pub const NAME_LADDER: [&str; 9] = [
     "Champions",
-    "Loyal",
+    "Loyal Customers",
     "Potential Loyalists",
     "Promising",
-    "Needs Attention",
+    "Need Attention",
     "About To Sleep",
     "At Risk",
     "Hibernating",
@@ -38,6 +41,7 @@ pub fn default_names(k: usize) -> Vec<String> {
 
 /// One cluster in original units.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ClusterProfile {
     /// Rank (0 = most valuable) = the cluster's label.
     pub cluster: usize,
@@ -77,17 +81,23 @@ pub struct ClusterProfile {
 /// assert_eq!(seg.model.predict(&names, array![[7.0, 11.0, 8_000_000.0]].view())?, [0]);
 /// # Ok::<(), crm_kmeans::Error>(())
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[must_use]
 pub struct Pipeline {
     transform: Transform,
     scaling: Scaling,
-    kmeans: KMeans,
+    kmeans: KMeansParams,
     weights: Option<Vec<f64>>,
     names: Option<Vec<String>>,
 }
 
 /// The result of [`Pipeline::fit`].
-#[derive(Clone, Debug)]
+///
+/// With the `serde` feature it serialises whole; `scaled` in ndarray's own layout
+/// (`{"v": 1, "dim": [rows, columns], "data": [...]}`).
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Clustering {
     /// The model to save and to assign new rows with.
     pub model: Model,
@@ -97,41 +107,41 @@ pub struct Clustering {
     pub profiles: Vec<ClusterProfile>,
     /// Inertia (scaled space, summed).
     pub inertia: f64,
-    /// Iterations of the best restart.
+    /// Iterations of the best run.
     pub n_iter: usize,
-    /// Whether it converged before `max_iter`.
+    /// Whether it converged before `max_n_iterations`.
     pub converged: bool,
     /// The scaled data that was clustered.
     pub scaled: Array2<f64>,
 }
 
 impl Pipeline {
-    /// `k` clusters; `log1p` and standard scaling are *not* applied unless asked
-    /// (defaults: no transform, standard scaling, [`KMeans::new`]).
+    /// `k` clusters. Defaults: no transform, standard scaling, [`KMeansParams::new`].
     pub fn new(k: usize) -> Pipeline {
         Pipeline {
             transform: Transform::None,
             scaling: Scaling::Standard,
-            kmeans: KMeans::new(k),
+            kmeans: KMeansParams::new(k),
             weights: None,
             names: None,
         }
     }
 
-    /// The transform.
+    /// The transform. Default: [`Transform::None`].
     pub fn transform(mut self, transform: Transform) -> Self {
         self.transform = transform;
         self
     }
 
-    /// The scaling.
+    /// The scaling. Default: [`Scaling::Standard`].
     pub fn scaling(mut self, scaling: Scaling) -> Self {
         self.scaling = scaling;
         self
     }
 
-    /// The K-Means parameters (k included).
-    pub fn kmeans(mut self, kmeans: KMeans) -> Self {
+    /// The K-Means parameters (the number of clusters included, which replaces the `k`
+    /// given to [`Pipeline::new`]). Default: [`KMeansParams::new`].
+    pub fn kmeans(mut self, kmeans: KMeansParams) -> Self {
         self.kmeans = kmeans;
         self
     }
@@ -154,26 +164,26 @@ impl Pipeline {
     /// `features`).
     ///
     /// # Errors
-    /// [`Error::Parameter`] when names or weights do not match; errors of [`Scaler::fit`]
-    /// and [`KMeans::fit`].
+    /// [`Error::InvalidParameter`] when names or weights do not match; errors of
+    /// [`Scaler::fit`] and [`KMeansParams::fit`].
     pub fn fit(&self, data: ArrayView2<'_, f64>, features: &[String]) -> Result<Clustering, Error> {
         let (n, d) = data.dim();
         if features.len() != d {
-            return Err(Error::Parameter {
+            return Err(Error::InvalidParameter {
                 name: "features",
-                message: format!("{} names for {d} columns", features.len()),
+                reason: format!("{} names for {d} columns", features.len()),
             });
         }
         let scaler = Scaler::fit(data, self.transform, self.scaling, Some(features))?;
         let scaled = scaler.transform(data, Some(features))?;
         let fit = self.kmeans.fit(scaled.view())?;
-        let k = self.kmeans.k();
+        let k = self.kmeans.n_clusters();
         let weights = match &self.weights {
             Some(w) if w.len() == d => w.clone(),
             Some(w) => {
-                return Err(Error::Parameter {
+                return Err(Error::InvalidParameter {
                     name: "ranking",
-                    message: format!("{} weights for {d} features", w.len()),
+                    reason: format!("{} weights for {d} features", w.len()),
                 });
             }
             None => features
@@ -184,9 +194,9 @@ impl Pipeline {
         let names = match &self.names {
             Some(names) if names.len() == k => names.clone(),
             Some(names) => {
-                return Err(Error::Parameter {
+                return Err(Error::InvalidParameter {
                     name: "names",
-                    message: format!("{} names for {k} clusters", names.len()),
+                    reason: format!("{} names for {k} clusters", names.len()),
                 });
             }
             None => default_names(k),
@@ -194,7 +204,7 @@ impl Pipeline {
         // Per original cluster: rows, then means standardised over all rows.
         let mut members: Vec<Vec<usize>> = vec![Vec::new(); k];
         for (i, &l) in fit.labels.iter().enumerate() {
-            members[l as usize].push(i);
+            members[l].push(i);
         }
         let mean_all = data.mean_axis(Axis(0)).expect("n > 0");
         let std_all: Vec<f64> = (0..d)
@@ -229,7 +239,7 @@ impl Pipeline {
         for (r, &c) in order.iter().enumerate() {
             rank_of[c] = r;
         }
-        let labels: Vec<usize> = fit.labels.iter().map(|&l| rank_of[l as usize]).collect();
+        let labels: Vec<usize> = fit.labels.iter().map(|&l| rank_of[l]).collect();
         let centroids: Vec<Vec<f64>> =
             order.iter().map(|&c| fit.centroids.row(c).to_vec()).collect();
         let model = Model {

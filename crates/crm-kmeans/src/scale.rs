@@ -4,6 +4,8 @@
 use ndarray::{Array2, ArrayView2, Axis};
 use serde::{Deserialize, Serialize};
 
+use crm_core::quantile_sorted;
+
 use crate::error::Error;
 
 /// A transform applied to every value before scaling.
@@ -159,12 +161,16 @@ fn apply_transform(
     for (i, mut row) in out.rows_mut().into_iter().enumerate() {
         for (j, v) in row.iter_mut().enumerate() {
             if !v.is_finite() {
-                return Err(Error::NotFinite { row: i, column: column_name(names, j), value: *v });
+                return Err(Error::NotFinite {
+                    row: i as u64 + 1,
+                    column: column_name(names, j),
+                    value: *v,
+                });
             }
             if transform == Transform::Log1p {
                 if *v <= -1.0 {
                     return Err(Error::LogDomain {
-                        row: i,
+                        row: i as u64 + 1,
                         column: column_name(names, j),
                         value: *v,
                     });
@@ -174,15 +180,6 @@ fn apply_transform(
         }
     }
     Ok(out)
-}
-
-/// Linear-interpolation quantile of sorted data (numpy's default).
-pub(crate) fn quantile_sorted(v: &[f64], p: f64) -> f64 {
-    let h = (v.len() - 1) as f64 * p;
-    let j = h.floor() as usize;
-    let g = h - j as f64;
-    let (a, b) = (v[j], v[(j + 1).min(v.len() - 1)]);
-    if g >= 0.5 { b - (b - a) * (1.0 - g) } else { a + (b - a) * g }
 }
 
 #[cfg(test)]
@@ -197,6 +194,7 @@ mod tests {
         let z = s.transform(x.view(), None).unwrap();
         assert!(z.column(1).iter().all(|v| *v == 0.0));
         let back = s.inverse(z.view());
+        assert_eq!(back.dim(), x.dim());
         for (a, b) in back.iter().zip(x.iter()) {
             assert!((a - b).abs() < 1e-9 * b.abs().max(1.0), "{a} vs {b}");
         }
@@ -208,9 +206,9 @@ mod tests {
         let names = vec!["recency".to_string(), "monetary".to_string()];
         let e =
             Scaler::fit(x.view(), Transform::None, Scaling::Standard, Some(&names)).unwrap_err();
-        assert_eq!(e.to_string(), "row 1, column \"recency\": value NaN is not finite");
+        assert_eq!(e.to_string(), "row 2, column \"recency\": value NaN is not finite");
         let x = array![[1.0, -2.0]];
         let e = Scaler::fit(x.view(), Transform::Log1p, Scaling::None, Some(&names)).unwrap_err();
-        assert!(matches!(e, Error::LogDomain { row: 0, .. }), "{e}");
+        assert!(matches!(e, Error::LogDomain { row: 1, .. }), "{e}");
     }
 }

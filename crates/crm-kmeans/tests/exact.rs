@@ -1,6 +1,6 @@
 //! Hamerly equals Lloyd from the same start; seeds make runs reproducible.
 
-use crm_kmeans::{Algorithm, Init, KMeans, compare_from_start};
+use crm_kmeans::{Algorithm, Init, KMeans, fit_from_start};
 use ndarray::Array2;
 use proptest::prelude::*;
 
@@ -30,10 +30,10 @@ proptest! {
     fn hamerly_gives_lloyds_labels(seed in 0u64..1000, k in 2usize..9, n in 50usize..600) {
         let x = blobs(n, seed);
         let start = x.select(ndarray::Axis(0), &(0..k).collect::<Vec<_>>());
-        let [(la, ia, na), (lb, ib, nb)] = compare_from_start(x.view(), start.view(), 300, 0.0);
-        prop_assert_eq!(la, lb);
-        prop_assert_eq!(na, nb);
-        prop_assert!((ia - ib).abs() <= 1e-9 * ia.max(1.0));
+        let [a, b] = fit_from_start(x.view(), None, start.view(), 300, 0.0).unwrap();
+        prop_assert_eq!(a.labels, b.labels);
+        prop_assert_eq!(a.n_iter, b.n_iter);
+        prop_assert!((a.inertia - b.inertia).abs() <= 1e-9 * a.inertia.max(1.0));
     }
 }
 
@@ -41,17 +41,16 @@ proptest! {
 fn same_seed_same_result_and_algorithms_agree() {
     let x = blobs(3000, 5);
     for init in [Init::KMeansPlusPlus, Init::Random] {
-        let a =
-            KMeans::new(6).init(init).seed(11).algorithm(Algorithm::Lloyd).fit(x.view()).unwrap();
-        let b =
-            KMeans::new(6).init(init).seed(11).algorithm(Algorithm::Hamerly).fit(x.view()).unwrap();
+        let params = KMeans::params(6).init_method(init).seed(11);
+        let a = params.clone().algorithm(Algorithm::Lloyd).fit(x.view()).unwrap();
+        let b = params.clone().algorithm(Algorithm::Hamerly).fit(x.view()).unwrap();
         assert_eq!(a.labels, b.labels);
         assert_eq!(a.run_inertias.len(), 10);
         let c = rayon::ThreadPoolBuilder::new()
             .num_threads(1)
             .build()
             .unwrap()
-            .install(|| KMeans::new(6).init(init).seed(11).fit(x.view()).unwrap());
+            .install(|| params.fit(x.view()).unwrap());
         assert_eq!(b, c);
         assert_eq!(c.counts.iter().sum::<usize>(), 3000);
         let predicted = c.predict(x.view()).unwrap();
@@ -62,12 +61,13 @@ fn same_seed_same_result_and_algorithms_agree() {
 #[test]
 fn bad_input_is_a_typed_error() {
     let x = blobs(10, 1);
-    assert!(KMeans::new(0).fit(x.view()).is_err());
-    assert!(KMeans::new(11).fit(x.view()).is_err());
+    assert!(KMeans::params(0).fit(x.view()).is_err());
+    assert!(KMeans::params(11).fit(x.view()).is_err());
     let empty = Array2::<f64>::zeros((0, 3));
-    assert!(KMeans::new(1).fit(empty.view()).is_err());
+    assert!(KMeans::params(1).fit(empty.view()).is_err());
     let mut nan = x.clone();
     nan[[4, 2]] = f64::NAN;
-    let e = KMeans::new(2).fit(nan.view()).unwrap_err();
-    assert_eq!(e.to_string(), "row 4, column \"#2\": value NaN is not finite");
+    let e = KMeans::params(2).fit(nan.view()).unwrap_err();
+    // Rows are 1-based: the fifth row.
+    assert_eq!(e.to_string(), "row 5, column \"#2\": value NaN is not finite");
 }

@@ -1,4 +1,5 @@
 //! Integration tests of crm-kmeans.
 
+mod api;
 mod exact;
 mod sklearn;

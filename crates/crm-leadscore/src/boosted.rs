@@ -26,7 +26,7 @@ pub struct BoostParams {
     pub colsample: f64,
     /// L2 penalty on leaf weights, default 1.
     pub l2: f32,
-    /// The seed.
+    /// The seed (default 42); the same seed gives the same model.
     pub seed: u64,
 }
 

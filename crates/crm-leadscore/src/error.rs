@@ -1,13 +1,21 @@
 //! Errors of the whole crate. Messages name the column, row or parameter; they never quote
 //! a lead's personal data.
 
+/// `Result` with this crate's [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
 /// What went wrong.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A column the operation needs is missing.
-    #[error("missing column {0:?}")]
-    MissingColumn(String),
+    #[error("missing column {name:?} (the columns are {})", quoted(available))]
+    MissingColumn {
+        /// The column asked for.
+        name: String,
+        /// The columns there are, in order.
+        available: Vec<String>,
+    },
     /// The target has one class only (in the whole data or in a training subset).
     #[error("target {target:?} has a single class in {subset} ({positives} positive of {rows})")]
     SingleClass {
@@ -30,12 +38,12 @@ pub enum Error {
     #[error("empty: {0}")]
     Empty(String),
     /// A parameter is out of range.
-    #[error("invalid {name}: {message}")]
-    Parameter {
+    #[error("invalid {name}: {reason}")]
+    InvalidParameter {
         /// The parameter.
         name: &'static str,
         /// Why.
-        message: String,
+        reason: String,
     },
     /// A model failed to train.
     #[error("training {model}: {message}")]
@@ -48,4 +56,12 @@ pub enum Error {
     /// A saved pipeline cannot be read.
     #[error("model file: {0}")]
     Model(String),
+}
+
+/// `"a", "b"`, or `none` for no columns.
+fn quoted(names: &[String]) -> String {
+    if names.is_empty() {
+        return "none".into();
+    }
+    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(", ")
 }

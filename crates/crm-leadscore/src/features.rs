@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 
 use chrono::{Datelike, NaiveDate, Timelike};
+use crm_core::quantile_sorted;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::frame::{ColumnType, Frame, Schema, Values};
-use crate::metrics::quantile;
 
 /// What to learn from, and what never to learn from.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -96,6 +96,13 @@ fn day(d: NaiveDate) -> i32 {
     d.num_days_from_ce()
 }
 
+fn missing_column(schema: &Schema, name: &str) -> Error {
+    Error::MissingColumn {
+        name: name.into(),
+        available: schema.iter().map(|(n, _)| n.clone()).collect(),
+    }
+}
+
 /// The feature columns of a frame under a spec.
 ///
 /// # Errors
@@ -106,18 +113,18 @@ pub fn feature_columns(schema: &Schema, spec: &FeatureSpec) -> Result<Vec<String
             return Err(Error::Leakage(c.clone()));
         }
         if spec.exclude.contains(c) {
-            return Err(Error::Parameter {
+            return Err(Error::InvalidParameter {
                 name: "include",
-                message: format!("{c:?} is also excluded (a target or identifier)"),
+                reason: format!("{c:?} is also excluded (a target or identifier)"),
             });
         }
         if !schema.iter().any(|(n, _)| n == c) {
-            return Err(Error::MissingColumn(c.clone()));
+            return Err(missing_column(schema, c));
         }
     }
     for c in &spec.leakage {
         if !schema.iter().any(|(n, _)| n == c) {
-            return Err(Error::MissingColumn(c.clone()));
+            return Err(missing_column(schema, c));
         }
     }
     Ok(schema
@@ -154,7 +161,7 @@ impl Encoder {
                         out.dropped.push((name, "one value only".into()));
                         continue;
                     }
-                    let median = quantile(&s, 0.5);
+                    let median = quantile_sorted(&s, 0.5);
                     let filled: Vec<f64> = v.iter().map(|x| x.unwrap_or(median)).collect();
                     let mean = filled.iter().sum::<f64>() / n as f64;
                     let sd = (filled.iter().map(|x| (x - mean) * (x - mean)).sum::<f64>()
@@ -165,8 +172,9 @@ impl Encoder {
                         .iter()
                         .find(|(b, _)| *b == name)
                         .map(|(_, k)| {
-                            let mut e: Vec<f64> =
-                                (1..*k).map(|i| quantile(&s, i as f64 / *k as f64)).collect();
+                            let mut e: Vec<f64> = (1..*k)
+                                .map(|i| quantile_sorted(&s, i as f64 / *k as f64))
+                                .collect();
                             e.dedup();
                             e
                         })
@@ -387,7 +395,8 @@ impl ColumnEncoder {
 }
 
 /// A feature whose values alone separate the target almost perfectly: a likely leak.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Suspicious {
     /// The model input.
     pub feature: String,

@@ -36,7 +36,7 @@ pub struct ForestParams {
     pub min_samples_leaf: usize,
     /// Maximum depth (default 12); `None`: grow until pure.
     pub max_depth: Option<usize>,
-    /// The seed.
+    /// The seed (default 42); the same seed gives the same model.
     pub seed: u64,
 }
 
@@ -251,7 +251,7 @@ impl Forest {
     /// Grows the forest; `weights` multiply each row's bootstrap count (class balancing).
     ///
     /// # Errors
-    /// [`Error::Parameter`] for zero trees or mismatched lengths.
+    /// [`Error::InvalidParameter`] for zero trees or mismatched lengths.
     pub fn fit(
         x: &Design,
         y: &[bool],
@@ -259,12 +259,12 @@ impl Forest {
         params: &ForestParams,
     ) -> Result<Forest, Error> {
         if params.trees == 0 {
-            return Err(Error::Parameter { name: "trees", message: "at least 1".into() });
+            return Err(Error::InvalidParameter { name: "trees", reason: "at least 1".into() });
         }
         if y.len() != x.rows {
-            return Err(Error::Parameter {
+            return Err(Error::InvalidParameter {
                 name: "y",
-                message: format!("{} labels for {} rows", y.len(), x.rows),
+                reason: format!("{} labels for {} rows", y.len(), x.rows),
             });
         }
         let b = bin_features(x);

@@ -1,7 +1,10 @@
 //! A small typed column table: numeric, categorical, boolean and date columns with missing
 //! values, filled from text (the CLI reads files with crm-excel), and its schema.
 
-use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDate, NaiveDateTime};
+use crm_core::{
+    AmountError, DateError, is_missing, parse_amount, parse_bool, parse_date, parse_datetime,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -113,196 +116,265 @@ pub struct Frame {
     rows: usize,
 }
 
-/// Reads a number: digits with an optional sign and `.` decimals; `1.250.000` and `1,5` are
-/// not numbers (ambiguous).
-pub fn parse_number(text: &str) -> Option<f64> {
-    let t = text.trim();
-    if t.is_empty() || t.contains(',') {
-        return None;
-    }
-    t.parse::<f64>().ok().filter(|v| v.is_finite())
+/// A value or a row of [`Frame::from_text`]'s input that did not fit. The frame is still
+/// built (the value is read as missing); the caller decides whether to report, reject or
+/// stop. Problems never quote the value, which may be personal data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[non_exhaustive]
+pub enum Problem {
+    /// A value that is not of its column's type (possible with a type override, or for an
+    /// ambiguous number such as `1.250` in a numeric column); it is read as missing.
+    BadValue {
+        /// 1-based row: the position in the `rows` given (`rows[0]` is row 1).
+        row: u64,
+        /// The column.
+        column: String,
+        /// The column's type.
+        expected: ColumnType,
+        /// Why the value is not of that type (`not a number`, `ambiguous number: ...`).
+        reason: String,
+    },
+    /// A row with more or fewer fields than there are headers: missing fields are read as
+    /// missing values, extra fields are ignored.
+    FieldCount {
+        /// 1-based row: the position in the `rows` given.
+        row: u64,
+        /// Fields expected: the number of headers.
+        expected: usize,
+        /// Fields the row has.
+        found: usize,
+    },
 }
 
-/// Reads a yes/no value: `1/0`, `true/false`, `yes/no`, `y/n`, `ya/tidak`.
-pub fn parse_bool(text: &str) -> Option<bool> {
-    match text.trim().to_ascii_lowercase().as_str() {
-        "1" | "true" | "yes" | "y" | "ya" => Some(true),
-        "0" | "false" | "no" | "n" | "tidak" => Some(false),
-        _ => None,
-    }
-}
-
-/// Reads a date: `YYYY-MM-DD` (a time part after `T` or a space is ignored) or `DD/MM/YYYY`.
-pub fn parse_date(text: &str) -> Option<NaiveDate> {
-    let t = text.trim();
-    let head = t.split(['T', ' ']).next().unwrap_or("");
-    NaiveDate::parse_from_str(head, "%Y-%m-%d")
-        .or_else(|_| NaiveDate::parse_from_str(head, "%d/%m/%Y"))
-        .ok()
-}
-
-/// Reads a date with a time of day: a [`parse_date`] date followed by `HH:MM` or
-/// `HH:MM:SS` (after `T` or a space); a date alone is midnight.
-pub fn parse_datetime(text: &str) -> Option<NaiveDateTime> {
-    let t = text.trim();
-    let date = parse_date(t)?;
-    let time = match t.split_once(['T', ' ']) {
-        None => NaiveTime::MIN,
-        Some((_, rest)) => {
-            let rest = rest.trim().trim_end_matches('Z');
-            NaiveTime::parse_from_str(rest, "%H:%M:%S%.f")
-                .or_else(|_| NaiveTime::parse_from_str(rest, "%H:%M"))
-                .ok()?
+impl Problem {
+    /// The 1-based row of the problem.
+    pub fn row(&self) -> u64 {
+        match self {
+            Problem::BadValue { row, .. } | Problem::FieldCount { row, .. } => *row,
         }
-    };
-    Some(date.and_time(time))
+    }
 }
 
-/// Whether a date text carries a time of day.
-fn has_time(text: &str) -> bool {
-    text.trim().split_once(['T', ' ']).is_some_and(|(_, rest)| rest.contains(':'))
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Problem::BadValue { row, column, expected, reason } => {
+                write!(f, "row {row}, column {column:?} ({expected}): {reason}; read as missing")
+            }
+            Problem::FieldCount { row, expected, found } if found < expected => write!(
+                f,
+                "row {row}: {found} fields for {expected} columns; the last {} read as missing",
+                expected - found
+            ),
+            Problem::FieldCount { row, expected, found } => write!(
+                f,
+                "row {row}: {found} fields for {expected} columns; the last {} ignored",
+                found - expected
+            ),
+        }
+    }
 }
 
-fn missing(text: &str) -> bool {
-    let t = text.trim();
-    t.is_empty() || t.eq_ignore_ascii_case("na") || t.eq_ignore_ascii_case("null") || t == "-"
+impl std::fmt::Display for ColumnType {
+    /// `numeric`, `categorical`, `boolean`, `date` or `datetime` (the names in a saved
+    /// model's schema).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            ColumnType::Numeric => "numeric",
+            ColumnType::Categorical => "categorical",
+            ColumnType::Boolean => "boolean",
+            ColumnType::Date => "date",
+            ColumnType::DateTime => "datetime",
+        })
+    }
+}
+
+/// Reads every non-missing cell with `read`: the values (missing where refused) and the
+/// 0-based positions of the refused ones with the reason.
+fn read_values<T>(
+    cells: &[&str],
+    read: impl Fn(&str) -> Result<T, String>,
+) -> (Vec<Option<T>>, Vec<(usize, String)>) {
+    let mut bad = Vec::new();
+    let values = cells
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            if is_missing(t) {
+                return None;
+            }
+            read(t).map_err(|reason| bad.push((i, reason))).ok()
+        })
+        .collect();
+    (values, bad)
+}
+
+/// Whether a value counts as a number when typing a column: a number as crm-core reads
+/// amounts (`125000`, `-3.5`, `12,5`, `15.000.000`, `Rp 15.000.000`), or text that would
+/// be one but for the ambiguity of `1.250` (reported per value instead of turning an amount
+/// column into a categorical one).
+fn numberish(text: &str) -> bool {
+    matches!(parse_amount(text), Ok(_) | Err(AmountError::Ambiguous))
 }
 
 impl Frame {
     /// A table from columns.
     ///
     /// # Errors
-    /// [`Error::Parameter`] when lengths differ or a name repeats.
+    /// [`Error::InvalidParameter`] when lengths differ or a name repeats.
     pub fn new(columns: Vec<Column>) -> Result<Frame, Error> {
         let rows = columns.first().map_or(0, |c| c.values.len());
         for (i, c) in columns.iter().enumerate() {
             if c.values.len() != rows {
-                return Err(Error::Parameter {
+                return Err(Error::InvalidParameter {
                     name: "columns",
-                    message: format!("{:?} has {} rows, not {rows}", c.name, c.values.len()),
+                    reason: format!("{:?} has {} rows, not {rows}", c.name, c.values.len()),
                 });
             }
             if columns[..i].iter().any(|d| d.name == c.name) {
-                return Err(Error::Parameter {
+                return Err(Error::InvalidParameter {
                     name: "columns",
-                    message: format!("{:?} appears twice", c.name),
+                    reason: format!("{:?} appears twice", c.name),
                 });
             }
         }
         Ok(Frame { columns, rows })
     }
 
-    /// Types columns from text. A column is numeric when every non-missing value is a
-    /// number, boolean when every one is yes/no (and it is not numeric with values other
-    /// than 0/1), a date when every one is a date, else categorical; `types` overrides the
-    /// guess for named columns. Missing: empty, `NA`, `null`, `-`.
+    /// Types columns from text, with crm-core's conventions for every value (the
+    /// crm-core crate docs table the accepted forms).
     ///
-    /// Values that do not fit their column's type (possible only with an override) become
-    /// missing and are listed as `(column, 0-based row)` for the caller to report.
+    /// A column is
+    /// * **boolean** when every non-missing value is `0` or `1`, or a yes/no word
+    ///   (`ya`/`tidak`, `true`/`false`, `hadir`, ...: [`crm_core::parse_bool`]);
+    /// * else **numeric** when every non-missing value is a number
+    ///   ([`crm_core::parse_amount`]: `125000`, `-3.5`, `12,5`, `15.000.000`,
+    ///   `Rp 15.000.000`) or an ambiguous one like `1.250` (a thousands separator or a
+    ///   decimal point?): the column stays numeric and each ambiguous value is a
+    ///   [`Problem::BadValue`], read as missing, rather than a guess;
+    /// * else a **date**, or a **datetime** when some value has a time of day, when every
+    ///   one is a date ([`crm_core::parse_date`]: `2025-03-14`, `14/03/2025`,
+    ///   `14-03-2025`, ...; a compact `20250314` is a number first);
+    /// * else **categorical**.
+    ///
+    /// `types` overrides the guess for named columns. Missing: [`crm_core::is_missing`]
+    /// (empty, `NA`, `N/A`, `null`, `None`, `NaN`, `-`). A column with no value at all is
+    /// categorical.
+    ///
+    /// Nothing is dropped silently: values that do not fit their column's type (possible
+    /// with an override, or ambiguous numbers) become missing, and rows with more or fewer
+    /// fields than `headers` are read as far as they go; each is a [`Problem`] with its
+    /// 1-based row (`rows[0]` is row 1), in row order, for the caller to report.
+    ///
+    /// ```
+    /// use crm_leadscore::{ColumnType, Frame, Problem};
+    ///
+    /// let headers = ["income", "contacted"].map(String::from).to_vec();
+    /// let rows = vec![
+    ///     vec!["Rp 15.000.000".to_string(), "ya".to_string()],
+    ///     vec!["12,5".to_string()],
+    ///     vec!["1.250".to_string(), "tidak".to_string()],
+    /// ];
+    /// let (frame, problems) = Frame::from_text(&headers, &rows, &[]);
+    /// assert_eq!(frame.column("income")?.values.column_type(), ColumnType::Numeric);
+    /// assert_eq!(frame.column("contacted")?.values.column_type(), ColumnType::Boolean);
+    /// assert_eq!(problems[0], Problem::FieldCount { row: 2, expected: 2, found: 1 });
+    /// assert_eq!(problems[1].to_string(),
+    ///     "row 3, column \"income\" (numeric): ambiguous number: one separator before three \
+    ///      digits could group thousands or mark decimals; read as missing");
+    /// # Ok::<(), crm_leadscore::Error>(())
+    /// ```
     pub fn from_text(
         headers: &[String],
         rows: &[Vec<String>],
         types: &[(String, ColumnType)],
-    ) -> (Frame, Vec<(String, usize)>) {
+    ) -> (Frame, Vec<Problem>) {
         let mut columns = Vec::with_capacity(headers.len());
-        let mut bad = Vec::new();
+        let mut problems: Vec<Problem> = rows
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.len() != headers.len())
+            .map(|(i, r)| Problem::FieldCount {
+                row: i as u64 + 1,
+                expected: headers.len(),
+                found: r.len(),
+            })
+            .collect();
         for (j, name) in headers.iter().enumerate() {
             let cell = |i: usize| rows[i].get(j).map_or("", String::as_str);
-            let present: Vec<&str> = (0..rows.len()).map(cell).filter(|t| !missing(t)).collect();
+            let present: Vec<&str> = (0..rows.len()).map(cell).filter(|t| !is_missing(t)).collect();
             let given = types.iter().find(|(n, _)| n == name).map(|(_, t)| *t);
             let guess = || {
-                if present.iter().all(|t| parse_number(t).is_some()) && !present.is_empty() {
-                    if present.iter().all(|t| matches!(t.trim(), "0" | "1")) {
-                        ColumnType::Boolean
-                    } else {
-                        ColumnType::Numeric
-                    }
-                } else if !present.is_empty() && present.iter().all(|t| parse_bool(t).is_some()) {
+                if present.is_empty() {
+                    ColumnType::Categorical
+                } else if present.iter().all(|t| matches!(t.trim(), "0" | "1"))
+                    || present.iter().all(|t| parse_bool(t).is_some())
+                {
                     ColumnType::Boolean
-                } else if !present.is_empty() && present.iter().all(|t| parse_date(t).is_some()) {
-                    if present.iter().any(|t| has_time(t))
-                        && present.iter().all(|t| parse_datetime(t).is_some())
-                    {
-                        ColumnType::DateTime
-                    } else {
-                        ColumnType::Date
-                    }
+                } else if present.iter().all(|t| numberish(t)) {
+                    ColumnType::Numeric
+                } else if present.iter().all(|t| parse_date(t).is_some()) {
+                    let timed = present
+                        .iter()
+                        .any(|t| parse_datetime(t).is_some_and(|d| d.time().is_some()));
+                    if timed { ColumnType::DateTime } else { ColumnType::Date }
                 } else {
                     ColumnType::Categorical
                 }
             };
             let ty = given.unwrap_or_else(guess);
-            let mut note = |i: usize| bad.push((name.clone(), i));
+            let cells: Vec<&str> = (0..rows.len()).map(cell).collect();
+            let mut problems_of = |reasons: Vec<(usize, String)>| {
+                problems.extend(reasons.into_iter().map(|(i, reason)| Problem::BadValue {
+                    row: i as u64 + 1,
+                    column: name.clone(),
+                    expected: ty,
+                    reason,
+                }))
+            };
             let values = match ty {
-                ColumnType::Numeric => Values::Numeric(
-                    (0..rows.len())
-                        .map(|i| {
-                            let t = cell(i);
-                            if missing(t) {
-                                return None;
-                            }
-                            let v = parse_number(t);
-                            if v.is_none() {
-                                note(i)
-                            }
-                            v
-                        })
-                        .collect(),
-                ),
-                ColumnType::Boolean => Values::Boolean(
-                    (0..rows.len())
-                        .map(|i| {
-                            let t = cell(i);
-                            if missing(t) {
-                                return None;
-                            }
-                            let v = parse_bool(t);
-                            if v.is_none() {
-                                note(i)
-                            }
-                            v
-                        })
-                        .collect(),
-                ),
-                ColumnType::Date => Values::Date(
-                    (0..rows.len())
-                        .map(|i| {
-                            let t = cell(i);
-                            if missing(t) {
-                                return None;
-                            }
-                            let v = parse_date(t);
-                            if v.is_none() {
-                                note(i)
-                            }
-                            v
-                        })
-                        .collect(),
-                ),
-                ColumnType::DateTime => Values::DateTime(
-                    (0..rows.len())
-                        .map(|i| {
-                            let t = cell(i);
-                            if missing(t) {
-                                return None;
-                            }
-                            let v = parse_datetime(t);
-                            if v.is_none() {
-                                note(i)
-                            }
-                            v
-                        })
-                        .collect(),
-                ),
+                ColumnType::Numeric => {
+                    let (v, bad) =
+                        read_values(&cells, |t| parse_amount(t).map_err(|e| e.to_string()));
+                    problems_of(bad);
+                    Values::Numeric(v)
+                }
+                ColumnType::Boolean => {
+                    let (v, bad) = read_values(&cells, |t| {
+                        parse_bool(t).ok_or_else(|| "not a yes/no value".into())
+                    });
+                    problems_of(bad);
+                    Values::Boolean(v)
+                }
+                ColumnType::Date => {
+                    let (v, bad) = read_values(&cells, |t| {
+                        parse_date(t).map(NaiveDate::from).ok_or_else(|| DateError.to_string())
+                    });
+                    problems_of(bad);
+                    Values::Date(v)
+                }
+                ColumnType::DateTime => {
+                    let (v, bad) = read_values(&cells, |t| {
+                        parse_datetime(t)
+                            .map(NaiveDateTime::from)
+                            .ok_or_else(|| DateError.to_string())
+                    });
+                    problems_of(bad);
+                    Values::DateTime(v)
+                }
                 ColumnType::Categorical => Values::Categorical(
-                    (0..rows.len())
-                        .map(|i| Some(cell(i).trim().to_string()).filter(|t| !missing(t)))
+                    cells
+                        .iter()
+                        .map(|t| Some(t.trim().to_string()).filter(|t| !is_missing(t)))
                         .collect(),
                 ),
             };
             columns.push(Column { name: name.clone(), values });
         }
-        (Frame { columns, rows: rows.len() }, bad)
+        // Row order; within a row the field count first, then the columns in order.
+        problems.sort_by_key(Problem::row);
+        (Frame { columns, rows: rows.len() }, problems)
     }
 
     /// Rows.
@@ -320,10 +392,10 @@ impl Frame {
     /// # Errors
     /// [`Error::MissingColumn`].
     pub fn column(&self, name: &str) -> Result<&Column, Error> {
-        self.columns
-            .iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| Error::MissingColumn(name.into()))
+        self.columns.iter().find(|c| c.name == name).ok_or_else(|| Error::MissingColumn {
+            name: name.into(),
+            available: self.columns.iter().map(|c| c.name.clone()).collect(),
+        })
     }
 
     /// The schema.

@@ -2,7 +2,10 @@
 //! that cannot leak, three model families, honest evaluation and batch scoring.
 //!
 //! * [`Frame`]: a typed column table (numeric, categorical, boolean, date; missing values)
-//!   filled from text; its [`Schema`] is saved with every model.
+//!   filled from text with crm-core's conventions (amounts such as `Rp 15.000.000` and
+//!   `12,5`, Indonesian dates and yes/no words); values and rows that do not fit are
+//!   [`Problem`]s with their 1-based row, never dropped silently. Its [`Schema`] is saved
+//!   with every model.
 //! * [`Encoder`]: fitted on training rows only — median / mode imputation with missing
 //!   indicators, one-hot with rare levels grouped, quantile bands, date parts,
 //!   standardisation; a [`FeatureSpec`] declares post-outcome columns, which can never
@@ -34,7 +37,8 @@
 //!         vec![source.into(), income.to_string(), contacted.to_string(), booked.to_string()]
 //!     })
 //!     .collect();
-//! let (frame, _) = Frame::from_text(&headers, &rows, &[]);
+//! let (frame, problems) = Frame::from_text(&headers, &rows, &[]);
+//! assert!(problems.is_empty());
 //! let mut opts = TrainOptions::new(Targets::TwoStage {
 //!     contact: "contacted".into(), contact_positive: None,
 //!     booking: "booked".into(), booking_positive: None,
@@ -48,11 +52,22 @@
 //! # Ok::<(), crm_leadscore::Error>(())
 //! ```
 //!
+//! # Crate features
+//! * **serde** - derives `Serialize` / `Deserialize` for the parameters ([`TrainOptions`],
+//!   [`Targets`], [`SplitKind`], [`ThresholdRule`]) and the results ([`Scored`],
+//!   [`TrainReport`], [`StageReport`], [`Candidate`], [`Metrics`], [`Confusion`],
+//!   [`Decile`], [`CalibrationBin`], [`Monitoring`], [`Suspicious`], [`Split`],
+//!   [`Problem`]). Off by default. The saved [`LeadModel`] and everything in it
+//!   ([`Model`], [`ModelSpec`], [`Encoder`], [`FeatureSpec`], [`ColumnType`], [`PsiBins`],
+//!   the fitted families and their params) serialise without it: serde and serde_json are
+//!   regular dependencies for that JSON format ([`PIPELINE_FORMAT`]).
+//!
 //! # Dependencies
 //! forust-ml (boosted trees; the XGBoost algorithm in pure Rust), rayon (trees in
 //! parallel), rand + rand_chacha (seeded bootstraps and searches), serde / serde_json
-//! (saved pipelines), chrono (dates). linfa-logistic and smartcore are not used; the
-//! module docs of [`Logistic`] and [`Forest`] say why.
+//! (saved pipelines), chrono (dates), crm-core (the text conventions and the quantile every
+//! crm-rs crate shares). linfa-logistic and smartcore are not used; the module docs of
+//! [`Logistic`] and [`Forest`] say why.
 
 mod boosted;
 mod error;
@@ -66,14 +81,12 @@ mod pipeline;
 mod protocol;
 
 pub use crate::boosted::{BoostParams, Boosted};
-pub use crate::error::Error;
+pub use crate::error::{Error, Result};
 pub use crate::features::{
     Design, Encoder, FeatureSpec, Suspicious, feature_columns, suspicious_features,
 };
 pub use crate::forest::{Forest, ForestParams};
-pub use crate::frame::{
-    Column, ColumnType, Frame, Schema, Values, parse_bool, parse_date, parse_datetime, parse_number,
-};
+pub use crate::frame::{Column, ColumnType, Frame, Problem, Schema, Values};
 pub use crate::logistic::Logistic;
 pub use crate::metrics::{
     CalibrationBin, Confusion, Decile, Metrics, PsiBins, RocCurve, average_precision, brier,

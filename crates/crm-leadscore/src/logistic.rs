@@ -75,11 +75,11 @@ impl Logistic {
     /// optional per-row weights (class balancing).
     ///
     /// # Errors
-    /// [`Error::Parameter`] for `c <= 0` or bad weights; [`Error::Training`] when the
+    /// [`Error::InvalidParameter`] for `c <= 0` or bad weights; [`Error::Training`] when the
     /// system cannot be solved.
     pub fn fit(x: &Design, y: &[bool], c: f64, weights: Option<&[f64]>) -> Result<Logistic, Error> {
         if !(c > 0.0 && c.is_finite()) {
-            return Err(Error::Parameter { name: "C", message: format!("{c} must be > 0") });
+            return Err(Error::InvalidParameter { name: "C", reason: format!("{c} must be > 0") });
         }
         let (n, p) = (x.rows, x.cols());
         let q = p + 1; // intercept last

@@ -1,21 +1,22 @@
 //! Classification metrics in f64, computed as scikit-learn computes them (the conventions
 //! are written next to each function; `tests/data/metrics.json` holds scikit-learn's values).
 
+use crm_core::quantile_sorted;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 
 fn check(y: &[bool], s: &[f64]) -> Result<(usize, usize), Error> {
     if y.len() != s.len() {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "scores",
-            message: format!("{} labels for {} scores", y.len(), s.len()),
+            reason: format!("{} labels for {} scores", y.len(), s.len()),
         });
     }
     if let Some(i) = s.iter().position(|v| !v.is_finite()) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "scores",
-            message: format!("score {i} is not finite"),
+            reason: format!("the score of row {} is not finite", i + 1),
         });
     }
     let p = y.iter().filter(|v| **v).count();
@@ -35,6 +36,9 @@ pub type RocCurve = (Vec<f64>, Vec<f64>, Vec<f64>);
 /// The ROC curve over every distinct score (scikit-learn's `roc_curve` with
 /// `drop_intermediate=False`): `(fpr, tpr, thresholds)`, starting at (0, 0) with an
 /// infinite threshold.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the lengths differ or a score is not finite.
 pub fn roc_curve(y: &[bool], s: &[f64]) -> Result<RocCurve, Error> {
     let (p, n) = check(y, s)?;
     let o = order_desc(s);
@@ -80,7 +84,7 @@ fn both_classes(p: usize, n: usize, what: &str) -> Result<(), Error> {
 /// ```
 ///
 /// # Errors
-/// [`Error::SingleClass`] when all labels are equal; [`Error::Parameter`] for lengths or
+/// [`Error::SingleClass`] when all labels are equal; [`Error::InvalidParameter`] for lengths or
 /// non-finite scores.
 pub fn roc_auc(y: &[bool], s: &[f64]) -> Result<f64, Error> {
     let (p, n) = check(y, s)?;
@@ -129,13 +133,13 @@ pub fn average_precision(y: &[bool], s: &[f64]) -> Result<f64, Error> {
 /// epsilon (`1 - p` computed before clipping), as `sklearn.metrics.log_loss`.
 ///
 /// # Errors
-/// [`Error::Parameter`] for lengths or values outside `[0, 1]`.
+/// [`Error::InvalidParameter`] for lengths or values outside `[0, 1]`.
 pub fn log_loss(y: &[bool], p: &[f64]) -> Result<f64, Error> {
     check(y, p)?;
     if let Some(i) = p.iter().position(|v| !(0.0..=1.0).contains(v)) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "probabilities",
-            message: format!("value {i} is outside [0, 1]"),
+            reason: format!("the probability of row {} is outside [0, 1]", i + 1),
         });
     }
     let eps = f64::EPSILON;
@@ -153,7 +157,7 @@ pub fn log_loss(y: &[bool], p: &[f64]) -> Result<f64, Error> {
 /// Mean squared difference between probability and outcome.
 ///
 /// # Errors
-/// [`Error::Parameter`] for lengths or non-finite values.
+/// [`Error::InvalidParameter`] for lengths or non-finite values.
 pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, Error> {
     check(y, p)?;
     Ok(y.iter().zip(p).map(|(&t, &q)| (q - f64::from(u8::from(t))).powi(2)).sum::<f64>()
@@ -161,7 +165,8 @@ pub fn brier(y: &[bool], p: &[f64]) -> Result<f64, Error> {
 }
 
 /// Counts and rates at a threshold (predict positive when `score >= threshold`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Confusion {
     /// The threshold.
     pub threshold: f64,
@@ -177,7 +182,12 @@ pub struct Confusion {
 
 impl Confusion {
     /// The confusion matrix of `s >= threshold` against `y`.
+    ///
+    /// # Panics
+    /// When `y` and `s` differ in length (a caller's bug: the other metrics return
+    /// [`Error::InvalidParameter`] for it).
     pub fn at(y: &[bool], s: &[f64], threshold: f64) -> Confusion {
+        assert_eq!(y.len(), s.len(), "{} labels for {} scores", y.len(), s.len());
         let mut c = Confusion { threshold, tn: 0, fp: 0, fn_: 0, tp: 0 };
         for (&t, &v) in y.iter().zip(s) {
             match (t, v >= threshold) {
@@ -232,7 +242,8 @@ pub fn ks(y: &[bool], s: &[f64]) -> Result<f64, Error> {
 }
 
 /// One row of a decile (gains) table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Decile {
     /// 1 = the highest scores.
     pub decile: usize,
@@ -281,7 +292,7 @@ pub fn rank_groups(s: &[f64], groups: usize) -> Vec<usize> {
 /// tie group may straddle a decile edge).
 ///
 /// # Errors
-/// [`Error::Parameter`] for lengths or non-finite scores; [`Error::Empty`] with no rows.
+/// [`Error::InvalidParameter`] for lengths or non-finite scores; [`Error::Empty`] with no rows.
 pub fn deciles(y: &[bool], s: &[f64]) -> Result<Vec<Decile>, Error> {
     let (p, _) = check(y, s)?;
     if y.is_empty() {
@@ -319,7 +330,8 @@ pub fn deciles(y: &[bool], s: &[f64]) -> Result<Vec<Decile>, Error> {
 }
 
 /// One bin of a calibration table.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct CalibrationBin {
     /// Lower edge of the predicted probability.
     pub from: f64,
@@ -334,28 +346,56 @@ pub struct CalibrationBin {
 }
 
 /// Calibration in `bins` equal-width probability bins (empty bins left out), as
-/// `sklearn.calibration.calibration_curve(strategy="uniform")` plus counts.
-pub fn calibration(y: &[bool], p: &[f64], bins: usize) -> Vec<CalibrationBin> {
-    let bins = bins.max(1);
+/// `sklearn.calibration.calibration_curve(strategy="uniform")` plus counts: the edges are
+/// numpy's `linspace(0, 1, bins + 1)` and a probability on an inner edge falls in the bin
+/// below it (`searchsorted`), so 0.1 is in the first of ten bins.
+///
+/// ```
+/// let bins = crm_leadscore::calibration(&[false, true, true, false], &[0.1, 0.65, 0.9, 0.3], 2)?;
+/// assert_eq!(bins.len(), 2);
+/// assert_eq!((bins[0].count, bins[0].observed), (2, 0.0));
+/// assert_eq!((bins[1].count, bins[1].predicted), (2, 0.775));
+/// # Ok::<(), crm_leadscore::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::InvalidParameter`] when the lengths differ, `bins` is 0, or a probability is
+/// not in `[0, 1]`.
+pub fn calibration(y: &[bool], p: &[f64], bins: usize) -> Result<Vec<CalibrationBin>, Error> {
+    check(y, p)?;
+    if bins == 0 {
+        return Err(Error::InvalidParameter { name: "bins", reason: "must be at least 1".into() });
+    }
+    if let Some(i) = p.iter().position(|v| !(0.0..=1.0).contains(v)) {
+        return Err(Error::InvalidParameter {
+            name: "probabilities",
+            reason: format!("the probability of row {} is outside [0, 1]", i + 1),
+        });
+    }
+    // numpy's linspace: i * (1 / bins), the last edge exactly 1.
+    let step = 1.0 / bins as f64;
+    let edges: Vec<f64> =
+        (0..=bins).map(|i| if i == bins { 1.0 } else { i as f64 * step }).collect();
+    let inner = &edges[1..bins];
     let mut sum = vec![0.0; bins];
     let mut pos = vec![0usize; bins];
     let mut cnt = vec![0usize; bins];
     for (&t, &q) in y.iter().zip(p) {
-        let b = ((q * bins as f64) as usize).min(bins - 1);
+        let b = inner.partition_point(|&e| e < q);
         sum[b] += q;
         pos[b] += usize::from(t);
         cnt[b] += 1;
     }
-    (0..bins)
+    Ok((0..bins)
         .filter(|&b| cnt[b] > 0)
         .map(|b| CalibrationBin {
-            from: b as f64 / bins as f64,
-            to: (b + 1) as f64 / bins as f64,
+            from: edges[b],
+            to: edges[b + 1],
             count: cnt[b],
             predicted: sum[b] / cnt[b] as f64,
             observed: pos[b] as f64 / cnt[b] as f64,
         })
-        .collect()
+        .collect())
 }
 
 /// Population stability index of `actual` against `expected`: 10 bins from the expected
@@ -411,16 +451,7 @@ fn shares(edges: &[f64], v: &[f64]) -> [f64; 10] {
 fn decile_edges(expected: &[f64]) -> Vec<f64> {
     let mut sorted: Vec<f64> = expected.to_vec();
     sorted.sort_by(f64::total_cmp);
-    (1..10).map(|i| quantile(&sorted, f64::from(i) / 10.0)).collect()
-}
-
-/// numpy's `quantile(sorted, p, method="linear")` of ascending, non-empty data.
-pub(crate) fn quantile(sorted: &[f64], p: f64) -> f64 {
-    let h = (sorted.len() - 1) as f64 * p;
-    let j = h.floor() as usize;
-    let g = h - j as f64;
-    let (a, b) = (sorted[j], sorted[(j + 1).min(sorted.len() - 1)]);
-    if g >= 0.5 { b - (b - a) * (1.0 - g) } else { a + (b - a) * g }
+    (1..10).map(|i| quantile_sorted(&sorted, f64::from(i) / 10.0)).collect()
 }
 
 /// The PSI band: `"stable"` (< 0.1), `"moderate"` (0.1–0.25) or `"significant"` (> 0.25).
@@ -435,7 +466,8 @@ pub fn psi_band(value: f64) -> &'static str {
 }
 
 /// The usual metrics of a scored set, at a threshold.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Metrics {
     /// Rows.
     pub n: usize,
@@ -465,7 +497,7 @@ impl Metrics {
     /// All metrics of probabilities `p` against `y`, at `threshold`.
     ///
     /// # Errors
-    /// [`Error::SingleClass`] when `y` has one class; [`Error::Parameter`] for bad input.
+    /// [`Error::SingleClass`] when `y` has one class; [`Error::InvalidParameter`] for bad input.
     pub fn compute(y: &[bool], p: &[f64], threshold: f64) -> Result<Metrics, Error> {
         let confusion = Confusion::at(y, p, threshold);
         Ok(Metrics {

@@ -37,16 +37,16 @@ impl ModelSpec {
     /// The family's default settings, with a seed.
     ///
     /// # Errors
-    /// [`Error::Parameter`] for an unknown family name.
+    /// [`Error::InvalidParameter`] for an unknown family name.
     pub fn default_for(family: &str, seed: u64) -> Result<ModelSpec, Error> {
         Ok(match family {
             "logistic" => ModelSpec::Logistic { c: 1.0 },
             "forest" => ModelSpec::Forest(ForestParams { seed, ..Default::default() }),
             "boosted" => ModelSpec::Boosted(BoostParams { seed, ..Default::default() }),
             other => {
-                return Err(Error::Parameter {
+                return Err(Error::InvalidParameter {
                     name: "model",
-                    message: format!("{other:?} is not logistic, forest or boosted"),
+                    reason: format!("{other:?} is not logistic, forest or boosted"),
                 });
             }
         })

@@ -18,8 +18,9 @@ use crate::protocol::{
 pub const PIPELINE_FORMAT: u32 = 1;
 
 /// What is predicted.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Targets {
     /// One target (e.g. booking).
@@ -44,8 +45,9 @@ pub enum Targets {
 }
 
 /// How test rows are chosen.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum SplitKind {
     /// Stratified on the (final) target.
@@ -55,7 +57,8 @@ pub enum SplitKind {
 }
 
 /// Training settings.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TrainOptions {
     /// What to predict.
     pub targets: Targets,
@@ -76,7 +79,7 @@ pub struct TrainOptions {
     pub balanced: bool,
     /// Recall Stage 1 must keep (its threshold is the most precise one that does).
     pub stage1_recall: f64,
-    /// The seed of splits, searches and models.
+    /// The seed of splits, searches and models (default 42).
     pub seed: u64,
 }
 
@@ -141,7 +144,8 @@ pub struct LeadModel {
 }
 
 /// The population stability of a new batch against training.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Monitoring {
     /// PSI of the final score (batch scores against the test scores of training).
     pub score_psi: f64,
@@ -150,7 +154,8 @@ pub struct Monitoring {
 }
 
 /// One candidate tried for a stage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Candidate {
     /// The settings.
     pub spec: ModelSpec,
@@ -175,7 +180,8 @@ impl Candidate {
 }
 
 /// What training found for one stage.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct StageReport {
     /// The stage.
     pub name: String,
@@ -201,7 +207,8 @@ pub struct StageReport {
 }
 
 /// The training report.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct TrainReport {
     /// Rows used (target known), training and test.
     pub rows: (usize, usize),
@@ -314,7 +321,7 @@ fn fit_stage(
         chosen: best.family().into(),
         fit_seconds,
         deciles: deciles(&ys, &scores)?,
-        calibration: calibration(&ys, &scores, 10),
+        calibration: calibration(&ys, &scores, 10)?,
         roc: roc_points(&ys, &scores)?,
         test: metrics,
         importance,
@@ -371,9 +378,9 @@ impl LeadModel {
             };
         for (_, col, _) in &stages {
             if spec.leakage.contains(col) {
-                return Err(Error::Parameter {
+                return Err(Error::InvalidParameter {
                     name: "leakage",
-                    message: format!("{col:?} is a target, not a leakage column"),
+                    reason: format!("{col:?} is a target, not a leakage column"),
                 });
             }
             if !spec.exclude.contains(col) {
@@ -412,9 +419,9 @@ impl LeadModel {
             SplitKind::Time(col) => {
                 let c = data.column(col)?;
                 let Some(d) = c.values.dates() else {
-                    return Err(Error::Parameter {
+                    return Err(Error::InvalidParameter {
                         name: "date column",
-                        message: format!("{col:?} is not a date column"),
+                        reason: format!("{col:?} is not a date column"),
                     });
                 };
                 time_split(&d, opts.test_share)?
@@ -635,6 +642,7 @@ impl LeadModel {
 
 /// Scores of a batch.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Scored {
     /// Per stage, P(positive) per row.
     pub stages: Vec<Vec<f64>>,

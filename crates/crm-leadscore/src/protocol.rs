@@ -5,13 +5,13 @@ use chrono::NaiveDate;
 use rand::seq::SliceRandom;
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
-use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::metrics::{Confusion, roc_curve};
 
-/// Row indices of a train / test split.
+/// Row indices (0-based positions in the frame or label slice) of a train / test split.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Split {
     /// Training rows, ascending.
     pub train: Vec<usize>,
@@ -23,12 +23,12 @@ pub struct Split {
 /// seed.
 ///
 /// # Errors
-/// [`Error::Parameter`] for a share outside (0, 1).
+/// [`Error::InvalidParameter`] for a share outside (0, 1).
 pub fn stratified_split(y: &[bool], test_share: f64, seed: u64) -> Result<Split, Error> {
     if !(test_share > 0.0 && test_share < 1.0) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "test share",
-            message: format!("{test_share} is not in (0, 1)"),
+            reason: format!("{test_share} is not in (0, 1)"),
         });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -50,13 +50,13 @@ pub fn stratified_split(y: &[bool], test_share: f64, seed: u64) -> Result<Split,
 /// evenly.
 ///
 /// # Errors
-/// [`Error::Parameter`] for `k < 2` or more folds than rows of a class.
+/// [`Error::InvalidParameter`] for `k < 2` or more folds than rows of a class.
 pub fn stratified_kfold(y: &[bool], k: usize, seed: u64) -> Result<Vec<Split>, Error> {
     let pos = y.iter().filter(|v| **v).count();
     if k < 2 || k > pos.min(y.len() - pos) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "folds",
-            message: format!("{k} folds for {pos} positive of {} rows", y.len()),
+            reason: format!("{k} folds for {pos} positive of {} rows", y.len()),
         });
     }
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
@@ -80,12 +80,12 @@ pub fn stratified_kfold(y: &[bool], k: usize, seed: u64) -> Result<Vec<Split>, E
 /// are the test set (rows without a date train).
 ///
 /// # Errors
-/// [`Error::Parameter`] for a bad share; [`Error::Empty`] when no row has a date.
+/// [`Error::InvalidParameter`] for a bad share; [`Error::Empty`] when no row has a date.
 pub fn time_split(dates: &[Option<NaiveDate>], test_share: f64) -> Result<Split, Error> {
     if !(test_share > 0.0 && test_share < 1.0) {
-        return Err(Error::Parameter {
+        return Err(Error::InvalidParameter {
             name: "test share",
-            message: format!("{test_share} is not in (0, 1)"),
+            reason: format!("{test_share} is not in (0, 1)"),
         });
     }
     let mut known: Vec<NaiveDate> = dates.iter().flatten().copied().collect();
@@ -102,8 +102,9 @@ pub fn time_split(dates: &[Option<NaiveDate>], test_share: f64) -> Result<Split,
 }
 
 /// How to choose a threshold.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ThresholdRule {
     /// Maximise F-beta (beta > 1 favours recall).
@@ -118,7 +119,7 @@ pub enum ThresholdRule {
 /// Chooses a threshold among the distinct scores by a rule; returns it with its confusion.
 ///
 /// # Errors
-/// As [`crate::roc_auc`]; [`Error::Parameter`] when no threshold reaches the recall.
+/// As [`crate::roc_auc`]; [`Error::InvalidParameter`] when no threshold reaches the recall.
 pub fn choose_threshold(y: &[bool], s: &[f64], rule: ThresholdRule) -> Result<Confusion, Error> {
     let (_, _, thr) = roc_curve(y, s)?;
     let candidates = thr.into_iter().skip(1);
@@ -143,15 +144,18 @@ pub fn choose_threshold(y: &[bool], s: &[f64], rule: ThresholdRule) -> Result<Co
             best = Some((value, c));
         }
     }
-    best.map(|(_, c)| c).ok_or_else(|| Error::Parameter {
+    best.map(|(_, c)| c).ok_or_else(|| Error::InvalidParameter {
         name: "threshold",
-        message: "no threshold meets the rule".into(),
+        reason: "no threshold meets the rule".into(),
     })
 }
 
 /// A seeded random draw of `n` settings per family around the defaults (forest: depth,
 /// leaf size, features per split; boosting: rounds, depth, learning rate, subsample;
 /// logistic: C on a log scale). The first candidate is always the default.
+///
+/// # Errors
+/// [`Error::InvalidParameter`] for a family other than `logistic`, `forest` or `boosted`.
 pub fn random_search(family: &str, n: usize, seed: u64) -> Result<Vec<crate::ModelSpec>, Error> {
     use crate::{BoostParams, ForestParams, ModelSpec};
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
