@@ -18,12 +18,12 @@ fn kmeans(c: &mut Criterion) {
     for (name, algorithm) in [("hamerly", Algorithm::Hamerly), ("lloyd", Algorithm::Lloyd)] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                KMeans::new(8).n_init(10).seed(0).algorithm(algorithm).fit(black_box(x.view()))
+                KMeans::params(8).n_runs(10).seed(0).algorithm(algorithm).fit(black_box(x.view()))
             })
         });
     }
     group.finish();
-    let fit = KMeans::new(8).n_init(1).fit(x.view()).expect("fit");
+    let fit = KMeans::params(8).n_runs(1).fit(x.view()).expect("fit");
     let mut group = c.benchmark_group("kmeans/silhouette 1M");
     group.sample_size(10);
     group.bench_function("sample 10000", |b| {

@@ -50,7 +50,7 @@ fn try_main() -> Result<(), Box<dyn std::error::Error>> {
     match mode.as_str() {
         "fit" | "lloyd" => {
             let algorithm = if mode == "fit" { Algorithm::Auto } else { Algorithm::Lloyd };
-            let params = KMeans::new(k).n_init(n_init).seed(seed).algorithm(algorithm);
+            let params = KMeans::params(k).n_runs(n_init).seed(seed).algorithm(algorithm);
             let t = Instant::now();
             let fit = params.fit(x.view())?;
             let secs = t.elapsed().as_secs_f64();
@@ -81,7 +81,7 @@ fn try_main() -> Result<(), Box<dyn std::error::Error>> {
         }
         "silhouette" => {
             let sample = opt("--sample", 10_000)? as usize;
-            let fit = KMeans::new(k).n_init(n_init).seed(seed).fit(x.view())?;
+            let fit = KMeans::params(k).n_runs(n_init).seed(seed).fit(x.view())?;
             let t = Instant::now();
             let v = silhouette_sampled(x.view(), &fit.labels, sample, seed)?;
             println!("silhouette {:.4} value {v}", t.elapsed().as_secs_f64());

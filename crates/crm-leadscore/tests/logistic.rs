@@ -8,14 +8,13 @@
 //! minimise `sum_i logloss_i + ||w||² / 2`, the intercept not penalised. It is convex, and
 //! strongly convex in the coefficients (the penalty alone gives curvature 1), so the
 //! optimum is unique and a fit is judged by its objective and its distance to it.
-//! Reads `../shared/data/bank-marketing/bank-full.csv` as `bank.rs` does.
+//! Reads `data/bank-marketing/bank-full.csv` as `bank.rs` does.
 
 use crm_leadscore::{Design, Logistic};
 use serde_json::Value;
 
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/");
-const BANK: &str =
-    concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/bank-marketing/bank-full.csv");
+const BANK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/bank-marketing/bank-full.csv");
 
 /// The training design (rows in file order) and labels, and the reference.
 fn bank_train() -> (Design, Vec<bool>, Value) {

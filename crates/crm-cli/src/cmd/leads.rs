@@ -5,7 +5,8 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use crm_excel::{Cell, Table};
 use crm_leadscore::{
-    FeatureSpec, Frame, LeadModel, Metrics, SplitKind, Targets, TrainOptions, TrainReport, psi_band,
+    FeatureSpec, Frame, LeadModel, Metrics, Problem, SplitKind, Targets, TrainOptions, TrainReport,
+    psi_band,
 };
 
 use crate::args::{
@@ -16,13 +17,28 @@ use crate::cmd::excel::write_with_rejects;
 use crate::summary::thousands;
 
 /// A file read as text and typed: headers, cells, file row numbers, the frame, and the
-/// `(column, row)` values that did not fit their type.
+/// values that did not fit their column's type (rows 1-based in `cells`).
 struct Loaded {
     headers: Vec<String>,
     cells: Vec<Vec<String>>,
     numbers: Vec<u64>,
     frame: Frame,
-    bad: Vec<(String, usize)>,
+    bad: Vec<Problem>,
+}
+
+/// The index into `cells` of a problem's row.
+fn problem_index(p: &Problem) -> usize {
+    p.row() as usize - 1
+}
+
+/// What is wrong with a row, for a rejects table (no row number: the table has it).
+fn problem_reason(p: &Problem) -> String {
+    match p {
+        Problem::BadValue { column, expected, reason, .. } => {
+            format!("{column}: {reason} (the model reads it as {expected})")
+        }
+        other => other.to_string(),
+    }
 }
 
 fn load_frame(
@@ -60,7 +76,18 @@ pub(crate) struct TrainOutcome {
 }
 
 pub(crate) fn train(args: &LeadsTrainArgs) -> anyhow::Result<TrainOutcome> {
-    let frame = load_frame(&args.input, &[])?.frame;
+    let Loaded { frame, bad, numbers, .. } = load_frame(&args.input, &[])?;
+    // Values that do not fit their column (an ambiguous `1.250` in a numeric column) are
+    // trained on as missing: say how many, and where the first is.
+    if let Some(first) = bad.first() {
+        eprintln!(
+            "{}: {} values read as missing, they do not fit their column's type (first: row {}: {})",
+            args.input.display(),
+            bad.len(),
+            numbers[problem_index(first)],
+            problem_reason(first)
+        );
+    }
     let targets = match (&args.target, &args.contact_target, &args.booking_target) {
         (Some(t), _, _) => Targets::Single { target: t.clone(), positive: args.positive.clone() },
         (None, Some(c), Some(b)) => Targets::TwoStage {
@@ -173,11 +200,8 @@ pub(crate) fn score(args: &LeadsScoreArgs) -> anyhow::Result<usize> {
         load_frame(&args.input, &model.input_types())?;
     // Rows with a value that does not fit the model's column type cannot be scored.
     let mut reasons: std::collections::BTreeMap<usize, Vec<String>> = Default::default();
-    for (col, i) in bad {
-        reasons.entry(i).or_default().push(format!(
-            "{col}: not a {:?} value",
-            model.input_types().iter().find(|(n, _)| *n == col).map(|(_, t)| *t)
-        ));
+    for p in &bad {
+        reasons.entry(problem_index(p)).or_default().push(problem_reason(p));
     }
     let good: Vec<usize> = (0..frame.rows()).filter(|i| !reasons.contains_key(i)).collect();
     let scored =
@@ -230,14 +254,15 @@ pub(crate) fn score(args: &LeadsScoreArgs) -> anyhow::Result<usize> {
 
 pub(crate) fn evaluate(args: &LeadsEvaluateArgs) -> anyhow::Result<()> {
     let model = load_model(&args.model)?;
-    let Loaded { frame, bad, .. } = load_frame(&args.input, &model.input_types())?;
-    if !bad.is_empty() {
+    let loaded = load_frame(&args.input, &model.input_types())?;
+    let Loaded { frame, bad, numbers, .. } = loaded;
+    if let Some(first) = bad.first() {
         bail!(
-            "{}: {} values do not fit the model's column types (first: column {:?}, row {})",
+            "{}: {} values do not fit the model's column types (first: row {}: {})",
             args.input.display(),
             bad.len(),
-            bad[0].0,
-            bad[0].1 + 2
+            numbers[problem_index(first)],
+            problem_reason(first)
         );
     }
     let (m, d) = model.evaluate(&frame).with_context(|| args.input.display().to_string())?;
@@ -251,8 +276,19 @@ pub(crate) fn evaluate(args: &LeadsEvaluateArgs) -> anyhow::Result<()> {
 
 pub(crate) fn monitor(args: &LeadsMonitorArgs) -> anyhow::Result<()> {
     let model = load_model(&args.model)?;
-    let Loaded { frame, bad, .. } = load_frame(&args.input, &model.input_types())?;
-    let good: Vec<usize> = (0..frame.rows()).filter(|i| !bad.iter().any(|(_, r)| r == i)).collect();
+    let Loaded { frame, bad, numbers, .. } = load_frame(&args.input, &model.input_types())?;
+    // Rows with a value of the wrong type are left out of the drift figures, and counted.
+    let skipped: std::collections::BTreeSet<usize> = bad.iter().map(problem_index).collect();
+    if let Some(first) = bad.first() {
+        eprintln!(
+            "{}: {} rows left out, their values do not fit the model's column types (first: row {}: {})",
+            args.input.display(),
+            skipped.len(),
+            numbers[problem_index(first)],
+            problem_reason(first)
+        );
+    }
+    let good: Vec<usize> = (0..frame.rows()).filter(|i| !skipped.contains(i)).collect();
     let m =
         model.monitor(&frame.select(&good)).with_context(|| args.input.display().to_string())?;
     println!("score PSI {:.4} ({})", m.score_psi, psi_band(m.score_psi));

@@ -111,7 +111,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
         ScaleArg::Minmax => Scaling::MinMax,
         ScaleArg::None => Scaling::None,
     };
-    let params = KMeans::new(args.k.unwrap_or(2)).n_init(args.n_init).seed(args.seed);
+    let params = KMeans::params(args.k.unwrap_or(2)).n_runs(args.n_init).seed(args.seed);
     let mut selection: Option<KSelection> = None;
     let k = match (&args.k, &args.k_range) {
         (Some(k), _) => *k,
@@ -131,7 +131,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
         (None, None) => bail!("give --k N or --k-range A..B"),
     };
     let mut pipeline =
-        Pipeline::new(k).transform(transform).scaling(scaling).kmeans(params.with_k(k));
+        Pipeline::new(k).transform(transform).scaling(scaling).kmeans(params.with_n_clusters(k));
     if !args.names.is_empty() {
         pipeline = pipeline.names(args.names.clone());
     }
@@ -161,7 +161,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
         input.display(),
         seg.inertia,
         seg.n_iter,
-        if seg.converged { "" } else { " (not converged: raise max_iter)" },
+        if seg.converged { "" } else { " (not converged: raise the iteration cap)" },
         f.rejects.len()
     );
     for p in &seg.profiles {
