@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
 # The project's test command (README.md): every test of every crate, with all features and
 # with default features off for the libraries that have features, then crm-mail's tests
-# against a real SMTP server on loopback, and crm-excel's test on a large workbook encrypted
-# by msoffcrypto-tool.
+# against a real SMTP server on loopback, crm-excel's test on a large workbook encrypted by
+# msoffcrypto-tool, and crm-arrow's tests against pyarrow.
 #
 # The SMTP server (crates/crm-mail/tests/smtp_server.py, aiosmtpd with STARTTLS and AUTH) is
 # installed here into a Python virtual environment (target/smtp-venv, pinned by
 # crates/crm-mail/tests/requirements-smtp.txt), so this command works alone on a fresh
 # machine with python3 (and python3-venv) and access to PyPI. The tests start and stop the
 # server themselves. The encrypted workbook is written the same way, from the pinned packages
-# of crates/crm-excel/tests/requirements-encrypted.txt, into target/.
+# of crates/crm-excel/tests/requirements-encrypted.txt, into target/. pyarrow (pinned by
+# crates/crm-arrow/tests/requirements-pyarrow.txt) goes into target/pyarrow-venv the same
+# way: it writes a Parquet file crm-arrow reads and reads back the Parquet files it writes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -44,3 +46,7 @@ if [ ! -s "$large" ] || [ "$script" -nt "$large" ] ||
 fi
 CRM_MSOFFCRYPTO_LARGE_XLSX="$PWD/$large" \
     cargo test -p crm-excel --test integration msoffcrypto_large -- --include-ignored
+
+venv target/pyarrow-venv crates/crm-arrow/tests/requirements-pyarrow.txt
+CRM_PYARROW_PYTHON="$PWD/target/pyarrow-venv/bin/python" \
+    cargo test -p crm-arrow --test pyarrow -- --include-ignored

@@ -478,7 +478,8 @@ pub(crate) struct BacktestArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct RfmArgs {
-    /// The transactions: .csv (streamed), or a workbook (.xlsx, .xls, ...).
+    /// The transactions: .csv (streamed), .parquet (typed date and amount columns are taken
+    /// as they are), or a workbook (.xlsx, .xls, ...).
     #[arg(value_name = "TX_FILE")]
     pub(crate) input: PathBuf,
     /// The customer id column.
@@ -516,8 +517,10 @@ pub(crate) struct RfmArgs {
     /// CSV file with the header `segment,r,f,m` (cells like `5`, `3-5`, `*`).
     #[arg(long, default_value = "r-rfm", value_name = "RULES")]
     pub(crate) segments: String,
-    /// The output: .csv (plus REJECTS next to it when rows were rejected) or .xlsx
-    /// (Customers, Thresholds, Segments, Coverage and Rejects sheets).
+    /// The output: .csv (plus OUT.rejects.csv next to it when rows were rejected), .parquet
+    /// (the CSV's columns with real types: dates, counts, floats; rejects in
+    /// OUT.rejects.parquet) or .xlsx (Customers, Thresholds, Segments, Coverage and Rejects
+    /// sheets).
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
     /// Also write a self-contained HTML report: segment sizes and R x F heat maps.

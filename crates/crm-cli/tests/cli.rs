@@ -758,6 +758,141 @@ fn rfm_csv_has_the_documented_columns_and_matches_the_reference_scores() {
     assert_eq!(lines.count(), 2357);
 }
 
+/// The CDNOW sample as Parquet with real types (Date32 dates, Float64 amounts, Utf8 ids),
+/// written by crm-arrow.
+fn cdnow_parquet(dir: &Path) -> PathBuf {
+    use arrow_schema::{DataType, Field, Schema};
+    let schema = Schema::new(vec![
+        Field::new("date", DataType::Date32, false),
+        Field::new("amount", DataType::Float64, false),
+    ]);
+    let options = crm_arrow::ReadOptions::new().schema(std::sync::Arc::new(schema));
+    let table = crm_arrow::read(cdnow(), &options).unwrap();
+    let path = dir.join("cdnow.parquet");
+    let write = crm_arrow::WriteOptions::new();
+    crm_arrow::write(&path, table.schema(), table.batches(), &write).unwrap();
+    path
+}
+
+#[test]
+fn rfm_parquet_in_and_out_equals_the_csv_path_cell_for_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let rfm = |input: &Path, out: &Path| {
+        let res = crm(&[
+            "rfm",
+            s(input),
+            "--customer-col",
+            "customer_id",
+            "--date-col",
+            "date",
+            "--amount-col",
+            "amount",
+            "--as-of",
+            "1998-07-01",
+            "--out",
+            s(out),
+        ]);
+        assert!(res.status.success(), "{}", stderr(&res));
+    };
+    let (csv_out, parquet_in) = (dir.path().join("csv.csv"), cdnow_parquet(dir.path()));
+    let (parquet_out, parquet_to_csv) = (dir.path().join("p.parquet"), dir.path().join("p.csv"));
+    rfm(&cdnow(), &csv_out);
+    rfm(&parquet_in, &parquet_out);
+    rfm(&parquet_in, &parquet_to_csv);
+    let want = std::fs::read_to_string(&csv_out).unwrap();
+    assert_eq!(std::fs::read_to_string(&parquet_to_csv).unwrap(), want);
+
+    // The Parquet output has real types, and written as CSV it is the CSV output, byte
+    // for byte.
+    let back = crm_arrow::read(&parquet_out, &crm_arrow::ReadOptions::new()).unwrap();
+    let types: Vec<String> =
+        back.schema().fields().iter().map(|f| format!("{}:{}", f.name(), f.data_type())).collect();
+    assert_eq!(
+        types,
+        [
+            "customer_id:Utf8",
+            "recency_days:UInt32",
+            "frequency:UInt32",
+            "monetary:Float64",
+            "r_score:UInt8",
+            "f_score:UInt8",
+            "m_score:UInt8",
+            "rfm_score:UInt32",
+            "segment:Utf8",
+            "first_purchase:Date32",
+            "last_purchase:Date32",
+        ]
+    );
+    let mut text = Vec::new();
+    let options = crm_arrow::WriteOptions::new();
+    crm_arrow::write_csv(&mut text, back.schema(), back.batches(), &options).unwrap();
+    assert_eq!(String::from_utf8(text).unwrap(), want);
+    assert!(!dir.path().join("p.rejects.parquet").exists());
+}
+
+#[test]
+fn rfm_parquet_rejects_go_beside_the_output_by_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("tx.csv");
+    std::fs::write(&input, "cust,tgl,nilai\nA,2025-01-05,100\nB,31/02/2025,5\nC,2025-02-01,\n")
+        .unwrap();
+    // Text columns in Parquet are parsed as in CSV; rows are numbered from 1.
+    let table = crm_arrow::read(&input, &crm_arrow::ReadOptions::new()).unwrap();
+    let parquet = dir.path().join("tx.parquet");
+    let options = crm_arrow::WriteOptions::new();
+    crm_arrow::write(&parquet, table.schema(), table.batches(), &options).unwrap();
+    let out = dir.path().join("rfm.parquet");
+    let res = crm(&[
+        "rfm",
+        s(&parquet),
+        "--customer-col",
+        "cust",
+        "--date-col",
+        "tgl",
+        "--amount-col",
+        "nilai",
+        "--as-of",
+        "2025-06-30",
+        "--out",
+        s(&out),
+    ]);
+    let err = stderr(&res);
+    assert!(res.status.success(), "{err}");
+    assert!(err.contains("read 3 rows"), "{err}");
+    assert!(err.contains("row 2: date: not a date: \"31/02/2025\""), "{err}");
+    let rejects_path = dir.path().join("rfm.rejects.parquet");
+    assert!(err.contains(&format!("wrote {}", rejects_path.display())), "{err}");
+    let rejects = crm_arrow::read(&rejects_path, &crm_arrow::ReadOptions::new()).unwrap();
+    let mut text = Vec::new();
+    crm_arrow::write_csv(&mut text, rejects.schema(), rejects.batches(), &options).unwrap();
+    assert_eq!(
+        String::from_utf8(text).unwrap(),
+        "row,field,reason\n2,date,\"not a date: \"\"31/02/2025\"\"\"\n3,amount,empty\n"
+    );
+
+    // A column that is not there names the file and lists its columns.
+    let res = crm(&[
+        "rfm",
+        s(&parquet),
+        "--customer-col",
+        "customer_id",
+        "--date-col",
+        "tgl",
+        "--amount-col",
+        "nilai",
+        "--as-of",
+        "2025-06-30",
+        "--out",
+        s(&out),
+    ]);
+    assert_eq!(res.status.code(), Some(2));
+    assert!(
+        stderr(&res).contains("tx.parquet: no column \"customer_id\" (columns: cust, tgl, nilai)"),
+        "{}",
+        stderr(&res)
+    );
+}
+
 #[test]
 fn rfm_by_a_store_gives_a_row_per_customer_and_store() {
     let dir = tempfile::tempdir().unwrap();

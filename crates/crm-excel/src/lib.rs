@@ -99,7 +99,7 @@ pub use crate::merge::{
 pub use crate::reader::Deserialize;
 pub use crate::reader::{
     Format, HeaderRow, Passwords, Reader, ReaderBuilder, Row, Rows, SheetSelector, Workbook,
-    column_letter,
+    column_index, column_letter,
 };
 pub use crate::repair::{
     Event as RepairEvent, LineJoin, Record as RepairRecord, Reject as RepairReject,

@@ -861,13 +861,31 @@ impl Reader {
     }
 }
 
-/// The index of `name` in `headers`: exact, then by normalised name.
-pub(crate) fn column_index(headers: &[String], name: &str) -> Result<usize> {
-    if let Some(i) = headers.iter().position(|h| h == name) {
+/// The index of the column `name` in `headers`, by the rule every crm-rs crate matches
+/// columns with: the exact name first, then the first header with the same
+/// [`normalize_header`] form (`No. HP` finds `no_hp`).
+///
+/// ```
+/// use crm_excel::column_index;
+/// let headers = ["Customer ID", "Tgl Transaksi", "Nilai"];
+/// assert_eq!(column_index(&headers, "customer_id")?, 0);
+/// assert_eq!(column_index(&headers, "tgl-transaksi")?, 1);
+/// assert_eq!(
+///     column_index(&headers, "amount").unwrap_err().to_string(),
+///     "no column named \"amount\" (columns: Customer ID, Tgl Transaksi, Nilai)"
+/// );
+/// # Ok::<(), crm_excel::Error>(())
+/// ```
+///
+/// # Errors
+/// [`ErrorKind::MissingColumn`] listing the columns that exist ([`column_list`]: masked
+/// where a header looks like personal data).
+pub fn column_index<S: AsRef<str>>(headers: &[S], name: &str) -> Result<usize> {
+    if let Some(i) = headers.iter().position(|h| h.as_ref() == name) {
         return Ok(i);
     }
     let wanted = normalize_header(name);
-    headers.iter().position(|h| normalize_header(h) == wanted).ok_or_else(|| {
+    headers.iter().position(|h| normalize_header(h.as_ref()) == wanted).ok_or_else(|| {
         ErrorKind::MissingColumn {
             name: name.to_owned(),
             available: crate::header::masked_columns(headers),

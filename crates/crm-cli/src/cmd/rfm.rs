@@ -5,7 +5,7 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter};
 use crm_rfm::{
     Binning, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis, RejectReason,
@@ -30,8 +30,20 @@ impl RfmOutcome {
     }
 }
 
+/// Whether a path ends in `.parquet` (case ignored).
+fn is_parquet(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"))
+}
+
 pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
-    let kind = out_kind(&args.out)?;
+    // Parquet output goes through crm-arrow; the other kinds are crm-excel's.
+    let kind = if is_parquet(&args.out) {
+        None
+    } else {
+        let out = args.out.display();
+        let kind = out_kind(&args.out);
+        Some(kind.map_err(|_| anyhow!("{out}: the output must end in .csv, .xlsx or .parquet"))?)
+    };
     let as_of = crate::cmd::id::as_of(Some(&args.as_of))?;
     let rules = load_rules(&args.segments)?;
     let frequency = match args.frequency {
@@ -61,7 +73,6 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
     };
 
     let started = Instant::now();
-    let mut builder = FeatureBuilder::new(as_of, options);
     let columns = Columns {
         customer: &args.customer_col,
         date: &args.date_col,
@@ -71,15 +82,20 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
     };
     let is_csv = args.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
         == Some("csv".into());
-    if is_csv {
-        read_csv(&args.input, &columns, &mut builder)?;
+    let features = if is_parquet(&args.input) {
+        read_parquet(&args.input, &columns, as_of, options)?
     } else {
-        read_workbook(&args.input, args.sheet.as_deref(), &columns, &mut builder)?;
-    }
+        let mut builder = FeatureBuilder::new(as_of, options);
+        if is_csv {
+            read_csv(&args.input, &columns, &mut builder)?;
+        } else {
+            read_workbook(&args.input, args.sheet.as_deref(), &columns, &mut builder)?;
+        }
+        builder.finish().with_context(|| args.input.display().to_string())?
+    };
     let read = started.elapsed();
 
     let started = Instant::now();
-    let features = builder.finish().with_context(|| args.input.display().to_string())?;
     let scores = Scores::compute(&features, &ScoreOptions::new(args.bins, method))?;
     let outcome = RfmOutcome { features, scores, rules };
     let segments = outcome.segments();
@@ -87,7 +103,8 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
 
     let started = Instant::now();
     match kind {
-        OutKind::Csv => {
+        None => write_parquet(&args.out, &args.by, &outcome, &segments)?,
+        Some(OutKind::Csv) => {
             write_customers_csv(&args.out, &args.by, &outcome, &segments)?;
             if !outcome.features.rejects().is_empty() {
                 let path = rejects_path(&args.out);
@@ -95,7 +112,7 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
                 eprintln!("wrote {}", path.display());
             }
         }
-        OutKind::Xlsx => write_xlsx(&args.out, &args.by, &outcome, &segments)?,
+        Some(OutKind::Xlsx) => write_xlsx(&args.out, &args.by, &outcome, &segments)?,
     }
     if let Some(path) = &args.report {
         let html = crate::cmd::report::rfm(
@@ -367,9 +384,48 @@ fn read_workbook(
     Ok(())
 }
 
+/// Reads a Parquet file through crm-arrow: only the named columns are decoded, typed
+/// columns (dates, numbers) are taken as they are and text ones parsed as in a CSV file.
+fn read_parquet(
+    path: &Path,
+    columns: &Columns<'_>,
+    as_of: chrono::NaiveDate,
+    options: FeatureOptions,
+) -> anyhow::Result<Features> {
+    let mut wanted = crm_arrow::RfmColumns::new(columns.customer, columns.date, columns.amount)
+        .keys(columns.keys.iter().cloned());
+    if let Some(invoice) = columns.invoice {
+        wanted = wanted.invoice(invoice);
+    }
+    let table = crm_arrow::read(path, &crm_arrow::ReadOptions::new().columns(wanted.names()))?;
+    Ok(crm_arrow::rfm_features(&table, &wanted, as_of, options)?)
+}
+
+/// Writes the customers as Parquet with crm-arrow's RFM schema (the CSV's columns, typed),
+/// and the rejects beside them as `OUT.rejects.parquet`.
+fn write_parquet(
+    path: &Path,
+    by: &[String],
+    outcome: &RfmOutcome,
+    segments: &Segments<'_>,
+) -> anyhow::Result<()> {
+    let options = crm_arrow::WriteOptions::new();
+    let batch = crm_arrow::rfm_batch(&outcome.features, &outcome.scores, segments, by);
+    crm_arrow::write(path, &batch.schema(), std::slice::from_ref(&batch), &options)?;
+    if !outcome.features.rejects().is_empty() {
+        let rejects = crm_arrow::rejects_batch(&outcome.features);
+        let path = rejects_path(path);
+        crm_arrow::write(&path, &rejects.schema(), std::slice::from_ref(&rejects), &options)?;
+        eprintln!("wrote {}", path.display());
+    }
+    Ok(())
+}
+
+/// `OUT.rejects.csv` beside `OUT` (`.parquet` for a Parquet output).
 fn rejects_path(out: &Path) -> PathBuf {
     let stem = out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    out.with_file_name(format!("{stem}.rejects.csv"))
+    let ext = if is_parquet(out) { "parquet" } else { "csv" };
+    out.with_file_name(format!("{stem}.rejects.{ext}"))
 }
 
 const HEADER: &str = "customer_id,recency_days,frequency,monetary,r_score,f_score,m_score,rfm_score,segment,first_purchase,last_purchase\n";

@@ -1,0 +1,77 @@
+//! Writing CSV, Parquet and xlsx, and reading each back.
+
+use std::sync::Arc;
+
+use arrow_array::{
+    ArrayRef, BooleanArray, Date32Array, Float64Array, Int64Array, RecordBatch, StringArray,
+};
+use arrow_schema::{DataType, Field, Schema};
+use crm_arrow::{ReadOptions, WriteOptions, read, to_table, write, write_csv};
+use crm_excel::{Cell, CsvFormulas};
+
+fn sample() -> RecordBatch {
+    let schema = Schema::new(vec![
+        Field::new("id", DataType::Utf8, true),
+        Field::new("day", DataType::Date32, true),
+        Field::new("amount", DataType::Float64, true),
+        Field::new("n", DataType::Int64, true),
+        Field::new("ok", DataType::Boolean, true),
+    ]);
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(StringArray::from(vec![Some("00017"), Some("=1+1"), None])),
+        Arc::new(Date32Array::from(vec![Some(20_161), None, Some(0)])),
+        Arc::new(Float64Array::from(vec![Some(125.0), Some(-0.5), None])),
+        Arc::new(Int64Array::from(vec![Some(3), None, Some(-7)])),
+        Arc::new(BooleanArray::from(vec![Some(true), Some(false), None])),
+    ];
+    RecordBatch::try_new(Arc::new(schema), columns).unwrap()
+}
+
+#[test]
+fn csv_text_is_neutralised_unless_raw_is_asked_and_numbers_never_are() {
+    let batch = sample();
+    let mut out = Vec::new();
+    write_csv(&mut out, &batch.schema(), std::slice::from_ref(&batch), &WriteOptions::new())
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "id,day,amount,n,ok\n00017,2025-03-14,125,3,true\n'=1+1,,-0.5,,false\n,1970-01-01,,-7,\n"
+    );
+    let mut raw = Vec::new();
+    let options = WriteOptions::new().csv_formulas(CsvFormulas::Raw);
+    write_csv(&mut raw, &batch.schema(), &[batch], &options).unwrap();
+    assert!(String::from_utf8(raw).unwrap().contains("\n=1+1,,-0.5,"));
+}
+
+#[test]
+fn parquet_keeps_types_and_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.parquet");
+    let batch = sample();
+    write(&path, &batch.schema(), std::slice::from_ref(&batch), &WriteOptions::new()).unwrap();
+    let back = read(&path, &ReadOptions::new()).unwrap();
+    assert_eq!(back.batches(), [batch]);
+}
+
+#[test]
+fn xlsx_cells_take_the_kind_of_their_column() {
+    let batch = sample();
+    let table = to_table(&batch.schema(), &[batch]);
+    assert_eq!(table.columns(), ["id", "day", "amount", "n", "ok"]);
+    let date = chrono::NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
+    assert_eq!(
+        table.rows()[0],
+        [Cell::from("00017"), Cell::Date(date), Cell::Float(125.0), Cell::Int(3), Cell::Bool(true)]
+    );
+    assert_eq!(table.rows()[2][0], Cell::Empty);
+}
+
+#[test]
+fn other_extensions_are_refused() {
+    let batch = sample();
+    let err = write("out.ods", &batch.schema(), &[batch], &WriteOptions::new()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "out.ods: unsupported file type (expected .csv, .parquet, .xlsx or -)"
+    );
+}
