@@ -878,7 +878,7 @@ impl Reader {
 /// ```
 ///
 /// # Errors
-/// [`ErrorKind::MissingColumn`] listing the columns that exist ([`column_list`]: masked
+/// [`ErrorKind::MissingColumn`] listing the columns that exist ([`column_list`](crate::column_list): masked
 /// where a header looks like personal data).
 pub fn column_index<S: AsRef<str>>(headers: &[S], name: &str) -> Result<usize> {
     if let Some(i) = headers.iter().position(|h| h.as_ref() == name) {

@@ -371,8 +371,8 @@ impl FeatureBuilder {
         );
     }
 
-    /// Adds one transaction given as text, parsing the date with [`parse_date`] and the
-    /// amount with [`parse_amount`]; `row` is the caller's row number for rejects.
+    /// Adds one transaction given as text, parsing the date with [`crm_core::parse_date`] and the
+    /// amount with [`crm_core::parse_amount`]; `row` is the caller's row number for rejects.
     pub fn push_text(
         &mut self,
         row: u64,
