@@ -3,3 +3,4 @@
 mod api;
 mod cdnow;
 mod properties;
+mod stages;
