@@ -151,7 +151,14 @@ fn all_sheets_skips_empty_extra_sheets_but_named_sheet_is_required() {
         .sheets(Sheets::Named("Nope".into()))
         .merge(&[data("branches/two-sheets.xlsx")])
         .unwrap_err();
-    assert!(err.to_string().contains("no sheet named \"Nope\""), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::SheetNotFound { .. }), "{err}");
+    let file = err.position().and_then(|p| p.file.clone());
+    assert_eq!(file, Some(data("branches/two-sheets.xlsx")));
+    assert!(
+        err.to_string()
+            .ends_with("two-sheets.xlsx: no sheet named \"Nope\" (sheets: Ringkasan, Leads)"),
+        "the error names the workbook without the sheet: {err}"
+    );
 }
 
 /// Without a header row, python-calamine's `base.xlsb`, whose `Sheet2` and `Merged Cells`
