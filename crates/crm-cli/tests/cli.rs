@@ -1207,13 +1207,53 @@ fn segment_clusters_saves_a_model_and_predict_refuses_other_features() {
     assert_eq!(wb.sheet_names(), ["Data", "Profiles", "Selection"]);
     assert!(std::fs::read_to_string(&report).unwrap().contains("Elbow"));
 
-    // Same model, same rows: the labels of the fit.
+    // Every row has a label in 0..k, and the clusters are as large as the Profiles say.
+    let k: i64 = err.split("into k = ").nth(1).unwrap().split(':').next().unwrap().parse().unwrap();
+    // The customer id as text: a CSV read infers `10002` as a number, the xlsx keeps it text.
+    let labels = |path: &Path, sheet: Option<&str>| -> Vec<(String, Cell, Cell)> {
+        let mut builder = ReaderBuilder::new();
+        if let Some(sheet) = sheet {
+            builder.sheet_name(sheet);
+        }
+        let mut reader = builder.from_path(path).unwrap();
+        let [id, cluster, name] =
+            ["customer_id", "cluster", "cluster_name"].map(|c| reader.column_index(c).unwrap());
+        let rows = reader.read_all().unwrap();
+        rows.iter()
+            .map(|r| {
+                let cells = r.cells();
+                (cells[id].to_text().into_owned(), cells[cluster].clone(), cells[name].clone())
+            })
+            .collect()
+    };
+    let fitted = labels(&out, Some("Data"));
+    assert_eq!(fitted.len(), 2357);
+    let mut sizes = vec![0i64; k as usize];
+    for (_, cluster, _) in &fitted {
+        let Cell::Int(c) = cluster else { panic!("cluster {cluster:?} is not an integer") };
+        assert!((0..k).contains(c), "cluster {c} outside 0..{k}");
+        sizes[*c as usize] += 1;
+    }
+    let mut profiles = ReaderBuilder::new().sheet_name("Profiles").from_path(&out).unwrap();
+    let size = profiles.column_index("size").unwrap();
+    let reported: Vec<i64> = profiles
+        .read_all()
+        .unwrap()
+        .iter()
+        .map(|r| match r.cells()[size] {
+            Cell::Int(n) => n,
+            ref other => panic!("size {other:?}"),
+        })
+        .collect();
+    assert_eq!(reported, sizes);
+
+    // Same model, same rows: the labels of the fit, row by row.
     let pred = dir.path().join("pred.csv");
     let res = crm(&["segment", "predict", s(&rfm), "--model", s(&model), "--out", s(&pred)]);
     assert!(res.status.success(), "{}", stderr(&res));
     let text = std::fs::read_to_string(&pred).unwrap();
     assert!(text.lines().next().unwrap().ends_with(",cluster,cluster_name"));
-    assert_eq!(text.lines().count(), 2358);
+    assert!(labels(&pred, None) == fitted, "predict gave other labels than the fit");
 
     // A file without the model's features: exit 2 naming the feature.
     let res = crm(&["segment", "predict", s(&input), "--model", s(&model), "--out", s(&pred)]);

@@ -1082,7 +1082,23 @@ mod tests {
         let pos = (0..n).rev().find(|&i| locked[i] != 0).unwrap();
         locked[pos] ^= 0xff;
         let integrity = DecryptOptions::new().verify_integrity(true);
-        assert!(decrypt_with(&locked, &["x"], &integrity).is_err());
+        let err = decrypt_with(&locked, &["x"], &integrity).unwrap_err();
+        assert!(
+            matches!(err.kind(), ErrorKind::Corrupt { format: "encrypted workbook", reason }
+                if reason.starts_with("integrity check (HMAC) failed")),
+            "{err}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "not a readable encrypted workbook file: integrity check (HMAC) failed: the file is \
+             damaged or was modified"
+        );
+        // Without the check the same file decrypts, the change confined to its last AES
+        // block: only the HMAC tells the package was modified.
+        let unverified = decrypt(&locked, "x").unwrap();
+        assert_eq!(unverified.len(), zip.len());
+        assert_ne!(unverified, zip);
+        assert_eq!(unverified[..zip.len() - 16], zip[..zip.len() - 16]);
     }
 
     /// msoffcrypto-tool 6.1's defect, made small: the DIFAT lists one sector past the header's

@@ -537,7 +537,12 @@ impl Workbook {
     /// # Errors
     /// As [`ReaderBuilder::from_workbook`].
     pub fn sheet(&mut self, selector: &SheetSelector, header: HeaderRow) -> Result<Reader> {
-        let name = self.resolve_sheet(selector)?;
+        // A sheet that is not there is named with its workbook: a merge of many files must
+        // say which one lacks it.
+        let name = self.resolve_sheet(selector).map_err(|e| match &self.path {
+            Some(p) => e.in_file(p),
+            None => e,
+        })?;
         let with_pos = |e: Error, path: &Option<PathBuf>| match path {
             Some(p) => e.in_sheet(&name).in_file(p),
             None => e.in_sheet(&name),

@@ -5,6 +5,8 @@ use crm_excel::{
     decrypt_with, encryption,
 };
 
+use std::io::{Read, Seek, SeekFrom, Write};
+
 use crate::util::{bytes, data};
 
 /// Decrypts a fixture and checks the result equals the published plaintext byte for byte.
@@ -60,6 +62,54 @@ fn integrity_check_passes_on_intact_file() {
     decrypt_with(&file, &["Password1234_"], &options).unwrap();
 }
 
+/// A byte of formula's `agile.xlsx` flipped in the padding of its EncryptedPackage (3,179
+/// bytes of zip in 4,096 of ciphertext): the HMAC, over the whole stream, fails, while the
+/// zip it holds is unchanged and reads as before when nothing verifies it.
+#[test]
+fn integrity_check_fails_on_a_modified_package_that_still_reads_without_it() {
+    let intact = bytes("encrypted/formula__agile.xlsx");
+    let plain = bytes("encrypted/formula__plaintext.xlsx");
+    let integrity = DecryptOptions::new().verify_integrity(true);
+    assert_eq!(decrypt_with(&intact, &["password"], &integrity).unwrap(), plain);
+
+    let mut cfb = cfb::CompoundFile::open(std::io::Cursor::new(intact)).unwrap();
+    let mut stream = cfb.open_stream("EncryptedPackage").unwrap();
+    assert_eq!(stream.len(), 8 + 4096, "the package is padded");
+    // Past the size field and the plaintext's last AES block.
+    let at = 8 + 4000;
+    let mut byte = [0u8];
+    stream.seek(SeekFrom::Start(at)).unwrap();
+    stream.read_exact(&mut byte).unwrap();
+    stream.seek(SeekFrom::Start(at)).unwrap();
+    stream.write_all(&[byte[0] ^ 0xff]).unwrap();
+    drop(stream);
+    cfb.flush().unwrap();
+    let tampered = cfb.into_inner().into_inner();
+
+    let err = decrypt_with(&tampered, &["password"], &integrity).unwrap_err();
+    assert!(
+        matches!(err.kind(), ErrorKind::Corrupt { format: "encrypted workbook", reason }
+            if reason.starts_with("integrity check (HMAC) failed")),
+        "{err}"
+    );
+    assert_eq!(
+        err.to_string(),
+        "not a readable encrypted workbook file: integrity check (HMAC) failed: the file is \
+         damaged or was modified"
+    );
+    assert_eq!(decrypt(&tampered, "password").unwrap(), plain);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tampered.xlsx");
+    std::fs::write(&path, &tampered).unwrap();
+    let rows = |path: &std::path::Path| {
+        let mut builder = ReaderBuilder::new();
+        builder.has_headers(false).password("password");
+        builder.from_path(path).unwrap().read_all().unwrap()
+    };
+    assert_eq!(rows(&path), rows(&data("encrypted/formula__agile.xlsx")));
+    assert_eq!(rows(&path)[0].cells(), [Cell::Int(1), Cell::from("Hello")]);
+}
+
 #[test]
 fn schemes_are_recognised() {
     let cases = [
@@ -89,7 +139,7 @@ fn wrong_password_is_a_typed_error() {
 fn second_password_in_the_list_opens_the_file() {
     let file = bytes("encrypted/formula__agile.xlsx");
     let zip = decrypt_with(&file, &["salah", "password"], &DecryptOptions::default()).unwrap();
-    assert!(zip.starts_with(b"PK"));
+    assert_eq!(zip, bytes("encrypted/formula__plaintext.xlsx"));
 }
 
 #[test]

@@ -3,8 +3,8 @@
 use std::path::Path;
 
 use crm_excel::{
-    Aliases, Cell, Dedup, HeaderRow, Input, Keep, Merger, Origin, SOURCE_COLUMNS, Sheets, Table,
-    XlsxWriter, collect_inputs,
+    Aliases, Cell, Dedup, ErrorKind, HeaderRow, Input, Keep, Merger, Origin, Passwords,
+    SOURCE_COLUMNS, SheetSelector, Sheets, Table, Workbook, XlsxWriter, collect_inputs,
 };
 
 use crate::util::data;
@@ -107,16 +107,77 @@ fn duplicates_across_branches_are_found_by_phone() {
     assert_eq!(budi.kept, at("leads-bekasi.xlsx", Some("Leads"), 4));
 }
 
+/// A workbook of a `Leads` sheet between two sheets with no cell at all, as Excel's blank
+/// `Sheet2` and `Sheet3` are.
+fn leads_with_empty_sheets(path: &Path) {
+    let mut xlsx = XlsxWriter::new();
+    xlsx.begin_sheet("Sheet2", &[]).unwrap();
+    xlsx.begin_sheet("Leads", &["Nama".into(), "No HP".into()]).unwrap();
+    xlsx.write_row(&[Cell::from("Budi"), Cell::from("081234567890")]).unwrap();
+    xlsx.write_row(&[Cell::from("Siti"), Cell::from("081311112222")]).unwrap();
+    xlsx.begin_sheet("Sheet3", &[]).unwrap();
+    xlsx.save(path).unwrap();
+}
+
 #[test]
 fn all_sheets_skips_empty_extra_sheets_but_named_sheet_is_required() {
-    let merged =
-        Merger::new().sheets(Sheets::All).merge(&[data("branches/two-sheets.xlsx")]).unwrap();
-    assert_eq!(merged.report.sources.len(), 2);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leads.xlsx");
+    leads_with_empty_sheets(&path);
+    // The two extra sheets really are empty, and really are there.
+    let mut book = Workbook::open(&path, &Passwords::new()).unwrap();
+    assert_eq!(book.sheet_names(), ["Sheet2", "Leads", "Sheet3"]);
+    for empty in ["Sheet2", "Sheet3"] {
+        let mut sheet = book.sheet(&SheetSelector::Name(empty.into()), HeaderRow::None).unwrap();
+        assert!(sheet.read_all().unwrap().is_empty(), "{empty}");
+    }
+
+    // Every sheet: the empty ones are skipped, and the report lists only the sheet read.
+    let merged = Merger::new().sheets(Sheets::All).merge(std::slice::from_ref(&path)).unwrap();
+    let sources: Vec<(Option<&str>, usize)> =
+        merged.report.sources.iter().map(|s| (s.sheet.as_deref(), s.rows)).collect();
+    assert_eq!(sources, [(Some("Leads"), 2)]);
+    assert_eq!(merged.table.len(), 2);
+    let sheet = merged.table.column_index("source_sheet").unwrap();
+    assert!(merged.table.rows().iter().all(|row| row[sheet] == Cell::from("Leads")));
+
+    // A sheet the user names, or the first sheet by default, must have a header.
+    for sheets in [Sheets::Named("Sheet3".into()), Sheets::First] {
+        let err =
+            Merger::new().sheets(sheets.clone()).merge(std::slice::from_ref(&path)).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::NoHeader { scanned: 0 }), "{sheets:?}: {err}");
+    }
     let err = Merger::new()
         .sheets(Sheets::Named("Nope".into()))
         .merge(&[data("branches/two-sheets.xlsx")])
         .unwrap_err();
-    assert!(err.to_string().contains("no sheet named \"Nope\""), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::SheetNotFound { .. }), "{err}");
+    let file = err.position().and_then(|p| p.file.clone());
+    assert_eq!(file, Some(data("branches/two-sheets.xlsx")));
+    assert!(
+        err.to_string()
+            .ends_with("two-sheets.xlsx: no sheet named \"Nope\" (sheets: Ringkasan, Leads)"),
+        "the error names the workbook without the sheet: {err}"
+    );
+}
+
+/// Without a header row, python-calamine's `base.xlsb`, whose `Sheet2` and `Merged Cells`
+/// sheets hold no cell, is read sheet by sheet, and the empty sheets are reported as sources
+/// of no rows rather than skipped.
+#[test]
+fn all_sheets_without_header_reports_empty_sheets_as_sources_of_no_rows() {
+    let merged = Merger::new()
+        .sheets(Sheets::All)
+        .header_row(HeaderRow::None)
+        .merge(&[data("peers/base.xlsb")])
+        .unwrap();
+    let sources: Vec<(Option<&str>, usize)> =
+        merged.report.sources.iter().map(|s| (s.sheet.as_deref(), s.rows)).collect();
+    assert_eq!(
+        sources,
+        [(Some("Sheet1"), 1), (Some("Sheet2"), 0), (Some("Sheet3"), 3), (Some("Merged Cells"), 0)]
+    );
+    assert_eq!(merged.table.len(), 4);
 }
 
 #[test]

@@ -361,3 +361,95 @@ fn an_empty_header_row_is_an_error_not_the_next_row() {
     assert_eq!(reader.headers(), ["name", "phone"]);
     assert_eq!(reader.rows_above_header(), 1);
 }
+
+/// On an xlsx with a title row, `HeaderRow::Row(3)` is the header auto-detection finds; a
+/// row above it is a header of its own, and a row below it makes the header a data row.
+#[test]
+fn header_row_n_on_an_xlsx_with_a_title_row() {
+    let read = |header: HeaderRow| {
+        let mut builder = ReaderBuilder::new();
+        builder.header_row(header);
+        builder.from_path(data("branches/leads-bekasi.xlsx"))
+    };
+    let mut auto = read(HeaderRow::Auto).unwrap();
+    let mut third = read(HeaderRow::Row(3)).unwrap();
+    assert_eq!(third.headers(), auto.headers());
+    assert_eq!((third.header_row(), third.rows_above_header()), (Some(3), 1));
+    let rows = third.read_all().unwrap();
+    assert_eq!(rows, auto.read_all().unwrap());
+    assert_eq!(rows.iter().map(|r| r.number()).collect::<Vec<_>>(), [4, 5, 6, 7, 9]);
+
+    let title = read(HeaderRow::Row(1)).unwrap();
+    assert_eq!(
+        (title.headers(), title.rows_above_header()),
+        (&["DATA LEADS CABANG BEKASI".to_owned()][..], 0)
+    );
+    // Row 2 is blank (xlsx does not store it): an error, never row 3.
+    let err = read(HeaderRow::Row(2)).unwrap_err();
+    assert!(err.to_string().ends_with("sheet \"Leads\": header row 2 is empty"), "{err}");
+    let mut fourth = read(HeaderRow::Row(4)).unwrap();
+    assert_eq!(fourth.headers()[0], "Budi Santoso");
+    assert_eq!(fourth.rows_above_header(), 2);
+    assert_eq!(fourth.read_all().unwrap()[0].number(), 5);
+}
+
+/// A 0-byte `.csv` has no header row (and, read without one, no columns and no rows); a
+/// 0-byte `.xlsx` is not an xlsx.
+#[test]
+fn empty_files_are_typed_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let (csv, xlsx) = (dir.path().join("kosong.csv"), dir.path().join("kosong.xlsx"));
+    std::fs::write(&csv, b"").unwrap();
+    std::fs::write(&xlsx, b"").unwrap();
+    let err = ReaderBuilder::new().from_path(&csv).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::NoHeader { scanned: 0 }), "{err}");
+    assert!(err.to_string().ends_with("kosong.csv: no header row found in the first 0 rows"));
+    let mut builder = ReaderBuilder::new();
+    builder.header_row(HeaderRow::None);
+    let mut reader = builder.from_path(&csv).unwrap();
+    assert!(reader.headers().is_empty());
+    assert!(reader.read_all().unwrap().is_empty());
+    for header in [HeaderRow::Auto, HeaderRow::None] {
+        let mut builder = ReaderBuilder::new();
+        builder.header_row(header);
+        let err = builder.from_path(&xlsx).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::Corrupt { format: "xlsx", .. }), "{err}");
+        assert!(
+            err.to_string().ends_with(
+                "kosong.xlsx: not a readable xlsx file: the file does not start like one"
+            ),
+            "{err}"
+        );
+    }
+}
+
+/// Linux file names are bytes: a name that is not UTF-8 is read, kept as it is in the
+/// error's position, and shown with U+FFFD in messages.
+#[cfg(unix)]
+#[test]
+fn non_utf8_paths_are_read_and_named_in_errors() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join(std::ffi::OsStr::from_bytes(b"cab\xffang.csv"));
+    std::fs::write(&csv, "name,phone\nBudi,0812\n").unwrap();
+    let mut reader = ReaderBuilder::new().from_path(&csv).unwrap();
+    assert_eq!(reader.read_all().unwrap()[0].cells(), [Cell::from("Budi"), Cell::from("0812")]);
+
+    let xlsx = dir.path().join(std::ffi::OsStr::from_bytes(b"cab\xfe.xlsx"));
+    std::fs::copy(data("branches/two-sheets.xlsx"), &xlsx).unwrap();
+    let err = ReaderBuilder::new().sheet_name("Nope").from_path(&xlsx).unwrap_err();
+    assert_eq!(err.position().and_then(|p| p.file.clone()), Some(xlsx.clone()));
+    assert!(
+        err.to_string()
+            .ends_with("cab\u{fffd}.xlsx: no sheet named \"Nope\" (sheets: Ringkasan, Leads)"),
+        "{err}"
+    );
+    let missing = dir.path().join(std::ffi::OsStr::from_bytes(b"hil\xfeang.xlsx"));
+    let err = ReaderBuilder::new().from_path(&missing).unwrap_err();
+    assert!(err.to_string().contains("hil\u{fffd}ang.xlsx: "), "{err}");
+    assert!(matches!(err.kind(), ErrorKind::Io(_)), "{err}");
+
+    let merged = crm_excel::Merger::new().merge(std::slice::from_ref(&csv)).unwrap();
+    assert_eq!(merged.report.sources[0].name, "cab\u{fffd}ang.csv");
+    assert_eq!(merged.report.sources[0].file, csv);
+}

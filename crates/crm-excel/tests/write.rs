@@ -279,3 +279,38 @@ proptest! {
         prop_assert_eq!(back, expected);
     }
 }
+
+/// xlsx keeps numbers as doubles: a whole-number float below 2^53 reads back as `Cell::Int`
+/// (`-0.0` as 0), integers round-trip exactly below 2^53, amounts up to `f64::MAX` exactly.
+/// From 2^53 on a number reads back as a `Float`, and digits past 2^53 are lost as in Excel:
+/// `i64::MAX` reads back as the nearest double.
+#[test]
+fn numbers_at_the_limits_round_trip_through_xlsx_as_doubles() {
+    let exact = [
+        (Cell::Float(3.0), Cell::Int(3)),
+        (Cell::Float(-0.0), Cell::Int(0)),
+        (Cell::Float(1e15), Cell::Int(1_000_000_000_000_000)),
+        (Cell::Float(2.5), Cell::Float(2.5)),
+        (Cell::Int((1 << 53) - 1), Cell::Int((1 << 53) - 1)),
+        (Cell::Int(1 - (1 << 53)), Cell::Int(1 - (1 << 53))),
+        // 2^53 is the first whole double read back as a float (sheet.rs), exactly.
+        (Cell::Int(1 << 53), Cell::Float(9_007_199_254_740_992.0)),
+        (Cell::Float(1e308), Cell::Float(1e308)),
+        (Cell::Float(-1e308), Cell::Float(-1e308)),
+        (Cell::Float(f64::MAX), Cell::Float(f64::MAX)),
+        // Past 2^53: the nearest double.
+        (Cell::Int((1 << 53) + 1), Cell::Float(9_007_199_254_740_992.0)),
+        (Cell::Int(i64::MAX), Cell::Float(9.223_372_036_854_776e18)),
+        (Cell::Int(i64::MIN), Cell::Float(-9.223_372_036_854_776e18)),
+    ];
+    let mut table = Table::new(vec!["value".into()]);
+    for (written, _) in &exact {
+        table.push_row(vec![written.clone()]).unwrap();
+    }
+    let mut xlsx = XlsxWriter::new();
+    xlsx.write_table("T", &table).unwrap();
+    let (_, rows) = read_back(xlsx.save_to_buffer().unwrap(), 0);
+    let got: Vec<&Cell> = rows.iter().map(|r| &r[0]).collect();
+    let expected: Vec<&Cell> = exact.iter().map(|(_, read)| read).collect();
+    assert_eq!(got, expected);
+}
