@@ -19,8 +19,10 @@ pub(crate) enum Kind {
 /// Parses `--as-of`, defaulting to today (the CLI may read the clock; the library never does).
 pub(crate) fn as_of(arg: Option<&str>) -> anyhow::Result<NaiveDate> {
     match arg {
-        Some(s) => NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-            .with_context(|| format!("--as-of must be a date like 2026-11-22, not {s:?}")),
+        // The shared date forms (crm-core), as in the files: 2026-11-22, 22/11/2026, ...
+        Some(s) => crm_core::parse_date(s).map(NaiveDate::from).with_context(|| {
+            format!("--as-of must be a date like 2026-11-22 or 22/11/2026, not {s:?}")
+        }),
         None => Ok(chrono::Local::now().date_naive()),
     }
 }

@@ -46,8 +46,9 @@ pub(crate) struct PlanOutcome {
 
 pub(crate) fn plan(args: &MailPlanArgs) -> anyhow::Result<PlanOutcome> {
     let date = match &args.date {
-        Some(d) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .with_context(|| format!("--date {d:?}: expected YYYY-MM-DD"))?,
+        Some(d) => crm_core::parse_date(d)
+            .map(NaiveDate::from)
+            .with_context(|| format!("--date {d:?}: expected a date like 2026-11-22"))?,
         None => chrono::Local::now().date_naive(),
     };
     // Western Indonesia time (WIB), 08:00, so the Date header and the file bytes are fixed.
