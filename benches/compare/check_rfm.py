@@ -1,15 +1,17 @@
 #!/usr/bin/env python3
 """Checks that two RFM outputs agree (rfm.sh: `crm rfm` against rfm_pandas.py).
 
-Usage: check_rfm.py A.csv B.csv [--show N]
+Usage: check_rfm.py A.csv B.csv [--customers N] [--show N]
 
 Both files must have the columns customer_id, recency_days, frequency, monetary, r_score,
 f_score, m_score, rfm_score, segment, first_purchase, last_purchase (in that order; extra
 columns are reported and ignored), one row per customer, in any order (pandas sorts by
 customer_id, crm writes customers in order of their first transaction). Checked: the same
 customers; the integer columns and the segment exactly; monetary
-within 0.005; first/last purchase equal as YYYY-MM-DD dates. Prints a summary and the first
-N (default 5) differences of each column; exits 1 on any difference.
+within 0.005; first/last purchase equal as YYYY-MM-DD dates; with --customers N, that both
+hold exactly N customers (rfm.sh passes the generator's count: every customer buys at least
+once, so two outputs missing the same customers do not agree by accident). Prints a summary
+and the first N (default 5) differences of each column; exits 1 on any difference.
 """
 
 import argparse
@@ -57,6 +59,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("a")
     ap.add_argument("b")
+    ap.add_argument("--customers", type=int, default=None,
+                    help="the number of customers both outputs must hold")
     ap.add_argument("--show", type=int, default=5)
     args = ap.parse_args()
 
@@ -68,6 +72,10 @@ def main():
             print("MISMATCH:", p)
         return 1
     print(f"A {args.a}: {len(a)} customers; B {args.b}: {len(b)} customers")
+    if args.customers is not None:
+        for path, df in ((args.a, a), (args.b, b)):
+            if len(df) != args.customers:
+                problems.append(f"{path}: {len(df)} customers, expected {args.customers}")
 
     # Compare customer by customer, whatever the row order.
     a = a.sort_values("customer_id", kind="stable").reset_index(drop=True)

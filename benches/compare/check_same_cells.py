@@ -5,8 +5,10 @@ Usage: check_same_cells.py A.xlsx B.xlsx [--rows N]
 
 Used by excel.sh to prove the XlsxWriter peer wrote the same table as the Rust writer (both
 read with python-calamine; values compared after calamine's typing: numbers as floats, dates as
-datetime.date, text as str). Compares the first N rows (default: all) and the row counts.
-Exits 1 on the first difference. Prints `check-cells <seconds> rows=<compared> total=<rows>`.
+datetime.date, text as str). Checks the sheet sizes, then compares every row (--rows N: only
+the first N, for a quick look; excel.sh compares all). Exits 1 on the first difference, and
+unless --rows was given, when fewer rows were compared than the sheet holds. Prints
+`check-cells <seconds> rows=<compared> total=<rows>`.
 """
 
 import argparse
@@ -40,6 +42,8 @@ def main():
                 f"check-cells: row {index + 1} differs:\n  {args.a}: {row_a}\n  {args.b}: {row_b}"
             )
         compared += 1
+    if args.rows is None and compared != sheet_a.height:
+        sys.exit(f"check-cells: compared {compared} rows of {sheet_a.height}")
     print(f"check-cells {time.perf_counter() - start:.3f} rows={compared} total={sheet_a.height}")
 
 

@@ -2,8 +2,9 @@
 # Peer comparison: K-Means fit time and quality, crm-kmeans against scikit-learn (1 and 2
 # threads) and linfa-clustering 0.8, plus a sampled silhouette.
 #
-# kmeans_gen.py writes N points of 8 Gaussian blobs in 3-D to data/blobs_1m.csv (--quick:
-# data/blobs_100k.csv): make_blobs(n_samples=N, centers=8, n_features=3, cluster_std=1.0,
+# kmeans_gen.py writes N points of 8 Gaussian blobs in 3-D to data/blobs_1m_seed0.csv
+# (--quick: data/blobs_100k_seed0.csv; the name carries N and SEED, so another seed gets its
+# own file): make_blobs(n_samples=N, centers=8, n_features=3, cluster_std=1.0,
 # random_state=SEED), header x0,x1,x2, floats by repr; made only if missing. Each side then
 # runs as its own process on that file: it loads the points (not timed), times one
 # fit with k=K, n_init=N_INIT restarts (k-means++), seed SEED, and prints
@@ -105,7 +106,7 @@ size_name() {
     elif ((n % 1000 == 0)); then echo "$((n / 1000))k"
     else echo "$n"; fi
 }
-BLOBS="$DATA/blobs_$(size_name "$N").csv"
+BLOBS="$DATA/blobs_$(size_name "$N")_seed$SEED.csv"
 
 # ---- Python peer --------------------------------------------------------------------------
 if [[ ! -x "$PY" ]]; then

@@ -33,8 +33,9 @@
 # (default 3); the AUC is that of the fastest fit run, and AUCs that vary between runs are
 # flagged. --quick sets REPEAT=1. Other environment: MODELS ("logistic forest boosted");
 # SKIP_BUILD=1 uses the existing release binary; SKIP_RUST=1 runs only the Python side (no
-# verdicts); SCORE_ROWS (1000000; other values are passed to both sides as --score-rows N,
-# which leads-compare must then accept, and the 2 s target is scaled by N / 1,000,000);
+# verdicts); SCORE_ROWS (1000000; another value is passed to the Python side as
+# --score-rows N and is refused unless SKIP_RUST=1: leads-compare always scores 1,000,000
+# rows, so the two sides would time different sizes against a scaled target);
 # BANK (the bank-full.csv path); PYTHON is the interpreter the venv is made from (python3).
 #
 # Files (all git-ignored): benches/compare/.venv/ gets scikit-learn, XGBoost (xgboost-cpu)
@@ -86,6 +87,9 @@ MODELS="${MODELS:-logistic forest boosted}"
 SKIP_RUST="${SKIP_RUST:-0}"
 [[ "$REPEAT" =~ ^[1-9][0-9]*$ ]] || die "REPEAT must be a positive integer, not '$REPEAT'"
 [[ "$SCORE_ROWS" =~ ^[1-9][0-9]*$ ]] || die "SCORE_ROWS must be a positive integer, not '$SCORE_ROWS'"
+# leads-compare has no --score-rows (it ignores unknown flags and scores 1,000,000 rows).
+[[ "$SCORE_ROWS" == 1000000 || "$SKIP_RUST" == 1 ]] ||
+    die "SCORE_ROWS=$SCORE_ROWS needs SKIP_RUST=1: leads-compare always scores 1,000,000 rows"
 read -r -a MODEL_LIST <<<"$MODELS"
 ((${#MODEL_LIST[@]})) || die "MODELS is empty"
 for m in "${MODEL_LIST[@]}"; do

@@ -14,8 +14,9 @@
 # /usr/bin/time -v gives each run's wall seconds and peak RSS ("Maximum resident set size").
 # Each side also prints `timing read=<s> compute=<s> write=<s>` from its own clock (pandas on
 # stdout; crm on stderr when CRM_TIMING=1 and it supports it, else its phases show n/a).
-# check_rfm.py then requires both outputs to agree: same customers, integer columns and
-# segments exactly, monetary within 0.005, same dates.
+# check_rfm.py then requires both outputs to agree on every customer: all CUSTOMERS of them
+# in each, the same ids, integer columns and segments exactly, monetary within 0.005, same
+# dates; the script stops with exit status 1 otherwise.
 #
 # Targets (ratio = pandas / crm, > 1: crm is better), PASS/MISS:
 #   wall seconds, CSV in to CSV out    >= 5
@@ -214,7 +215,8 @@ measure crm "$CRM_OUT" env CRM_TIMING=1 "$CRM" rfm "$TX" --customer-col customer
 C_WALL="$WALL" C_RSS="$RSS_MB" C_READ="$READ" C_COMPUTE="$COMPUTE" C_WRITE="$WRITE"
 
 log "checking both outputs agree (check_rfm.py)"
-"$PY" "$HERE/check_rfm.py" "$CRM_OUT" "$PANDAS_OUT" >"$LOGS/rfm-check.out" 2>&1 || {
+"$PY" "$HERE/check_rfm.py" "$CRM_OUT" "$PANDAS_OUT" --customers "$CUSTOMERS" \
+    >"$LOGS/rfm-check.out" 2>&1 || {
     sed 's/^/    /' "$LOGS/rfm-check.out" >&2
     die "crm rfm and the pandas script disagree (see above; crm = A, pandas = B)"
 }

@@ -24,8 +24,8 @@ use crate::features::Design;
 /// leaves are pure. On Bank Marketing (33,908 training leads) fully grown trees reach depth
 /// 35-51, and their leaves, pure by construction (shares of 0 or 1), make coarser
 /// probabilities: test ROC-AUC 0.7958 fully grown against 0.8010 at depth 12 (scikit-learn's
-/// forest: 0.7925), a fit in 0.9 s instead of 1.9 s, and 1,000,000 leads scored in 1.4 s
-/// instead of 19 s (docs/benchmarks.md). `max_depth: None` grows trees as scikit-learn does.
+/// forest: 0.7925), a fit in 0.9 s instead of 1.9 s, and 1,000,000 leads scored in 1.3 s
+/// (docs/benchmarks.md). `max_depth: None` grows trees as scikit-learn does.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ForestParams {
     /// Trees (default 300).
