@@ -4,6 +4,7 @@ mod util;
 
 mod autotraits;
 mod crash;
+mod folder;
 mod security;
 #[cfg(feature = "serde")]
 mod serialization;
