@@ -48,7 +48,8 @@ impl serde::Serialize for AddressProblem {
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct AddressPolicy {
-    /// When not empty, only these domains (and their subdomains), lower case.
+    /// When not empty, only these domains (and their subdomains); compared ignoring case and
+    /// surrounding spaces.
     pub allowed_domains: Vec<String>,
 }
 
@@ -81,12 +82,13 @@ impl AddressPolicy {
     pub fn check(&self, address: &str) -> Result<String, AddressProblem> {
         let address = crm_core::check_email(address)?;
         let domain = address.rsplit_once('@').map_or("", |(_, d)| d);
-        if !self.allowed_domains.is_empty()
-            && !self
-                .allowed_domains
-                .iter()
-                .any(|d| domain == d || domain.ends_with(&format!(".{d}")))
-        {
+        // `domain` is lower case already; the list is too when built by `allow_domains`,
+        // but not necessarily when it is a struct literal or was deserialised.
+        let allowed = |d: &String| {
+            let d = d.trim().to_lowercase();
+            domain == d || domain.strip_suffix(&d).is_some_and(|rest| rest.ends_with('.'))
+        };
+        if !self.allowed_domains.is_empty() && !self.allowed_domains.iter().any(allowed) {
             return Err(AddressProblem::DomainNotAllowed);
         }
         Ok(address)
@@ -136,6 +138,40 @@ mod tests {
             .collect();
         assert_eq!(kinds, ["empty", "syntax", "no_dot", "bad_domain", "line_break"]);
         assert_eq!(AddressProblem::DomainNotAllowed.kind(), "domain_not_allowed");
+    }
+
+    #[test]
+    fn only_allowed_domains_and_their_subdomains_pass() {
+        let p = AddressPolicy::allow_domains(["acme.co.id", "Mitra.CO.ID "]);
+        for (address, ok) in [
+            ("ops@acme.co.id", true),
+            ("ops@jkt.acme.co.id", true),
+            ("ops@a.b.acme.co.id", true),
+            ("ops@ACME.CO.ID", true),
+            ("ops@Jkt.Mitra.co.id", true),
+            ("ops@acme.co.id.evil.com", false),
+            ("ops@evilacme.co.id", false),
+            ("ops@evil-acme.co.id", false),
+            ("ops@acme.co", false),
+            ("ops@co.id", false),
+            ("ops@mitra.co.id.acme.com", false),
+            ("acme.co.id@evil.com", false),
+        ] {
+            assert_eq!(p.check(address).is_ok(), ok, "{address}");
+            if !ok {
+                assert_eq!(p.check(address), Err(AddressProblem::DomainNotAllowed), "{address}");
+            }
+        }
+    }
+
+    /// The list can also come from a struct literal or a deserialised config, where nothing
+    /// lower-cases it.
+    #[test]
+    fn allowed_domains_match_whatever_their_case() {
+        let p = AddressPolicy { allowed_domains: vec!["ACME.co.id".into(), " mitra.co.id".into()] };
+        assert_eq!(p.check("ops@jkt.acme.CO.id").unwrap(), "ops@jkt.acme.co.id");
+        assert_eq!(p.check("ops@mitra.co.id").unwrap(), "ops@mitra.co.id");
+        assert_eq!(p.check("ops@evilacme.co.id"), Err(AddressProblem::DomainNotAllowed));
     }
 
     #[test]

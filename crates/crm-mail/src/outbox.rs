@@ -132,6 +132,9 @@ impl Plan {
     /// # Errors
     /// [`Error::Io`]; [`Error::MissingColumn`] when a column of [`PLAN_HEADER`] is missing;
     /// [`Error::Malformed`] naming the line (a bad row count, a file outside the folder).
+    /// The file check is on names: a `file` that is not a plain `.eml` name (a path, `..`,
+    /// a leading dot, a character [`safe_file_name`] would replace) is refused, but a
+    /// symbolic link inside the folder is followed like any file.
     pub fn load(dir: &Path) -> Result<Plan, Error> {
         let path = Plan::plan_path(dir);
         let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
@@ -235,6 +238,57 @@ mod tests {
             err.to_string(),
             r#"no column named "key" (columns: branch, from, to, cc, rows, attachment, file)"#
         );
+    }
+
+    #[test]
+    fn a_written_plan_loads_back_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let header = PLAN_HEADER.join(",");
+        fs::write(dir.path().join("plan.csv"), format!("{header}\n{ROW}\n")).unwrap();
+        let plan = Plan::load(dir.path()).unwrap();
+        let copy = tempfile::tempdir().unwrap();
+        Plan { dir: copy.path().to_path_buf(), ..plan.clone() }.save().unwrap();
+        let again = Plan::load(copy.path()).unwrap();
+        assert_eq!(again.entries, plan.entries);
+        assert_eq!(
+            fs::read_to_string(copy.path().join("plan.csv")).unwrap(),
+            format!("{header}\n{ROW}\n")
+        );
+    }
+
+    #[test]
+    fn a_plan_cannot_name_a_file_outside_the_outbox() {
+        let header = PLAN_HEADER.join(",");
+        for file in [
+            "../x.eml",
+            "../../etc/x.eml",
+            "/etc/x.eml",
+            "/tmp/outbox/Bekasi.eml",
+            "sub/x.eml",
+            "..\\x.eml",
+            "C:\\x.eml",
+            ".x.eml",
+            "..eml",
+            " x.eml",
+            "x.eml ",
+            "x.txt",
+            "x.eml/",
+            "\"\"",
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("plan.csv");
+            let row = ROW.replace("Bekasi.eml", file);
+            fs::write(&path, format!("{header}\n{ROW}\n{row}\n")).unwrap();
+            let err = Plan::load(dir.path()).unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "{}: line 3: the file must be a plain .eml name inside the outbox",
+                    path.display()
+                ),
+                "{file}"
+            );
+        }
     }
 
     #[test]

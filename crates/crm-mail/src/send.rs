@@ -13,7 +13,10 @@ use crate::transport::{SendError, Transport};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SendOptions {
-    /// At most this many messages per minute (Exchange Online allows 30); `None`: no limit.
+    /// At most this many messages per minute (Exchange Online allows 30); `None` or 0: no
+    /// limit. The starts of two attempts (retries included) are at least `60 / n` seconds
+    /// apart, counted from the start of the previous attempt: the first message does not
+    /// wait, and time spent sending or backing off counts towards the wait.
     pub per_minute: Option<u32>,
     /// Attempts after the first for transient failures.
     pub retries: u32,
@@ -63,6 +66,9 @@ pub struct RunSummary {
 /// SMTP commands. After a crash, at most the message in flight and the one before it
 /// show as stuck; none is ever sent twice without `resend_stuck`.
 ///
+/// Pacing ([`SendOptions::per_minute`]) and backoff sleep on the real clock; the crate's
+/// unit tests run the same loop on a virtual clock, so neither is checked by timing.
+///
 /// # Errors
 /// [`Error::Io`] when the outbox or the log cannot be read or written (the run stops at
 /// once: no message is sent without being logged).
@@ -72,10 +78,54 @@ pub fn send_plan(
     log: &mut SendLog,
     options: &SendOptions,
 ) -> Result<RunSummary, Error> {
+    send_plan_with(plan, transport, log, options, &mut RealClock(Instant::now()))
+}
+
+/// The time a run sees: the real clock in [`send_plan`], a virtual one in the tests, so that
+/// pacing and backoff are checked without waiting or timing anything.
+trait Clock {
+    /// Time since the run started.
+    fn now(&self) -> Duration;
+    /// Waits `d`.
+    fn sleep(&mut self, d: Duration);
+}
+
+struct RealClock(Instant);
+
+impl Clock for RealClock {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+
+    fn sleep(&mut self, d: Duration) {
+        std::thread::sleep(d);
+    }
+}
+
+/// The least time between the starts of two attempts at `per_minute` (`None`: no limit).
+fn interval(per_minute: Option<u32>) -> Option<Duration> {
+    per_minute.filter(|n| *n > 0).map(|n| Duration::from_secs_f64(60.0 / f64::from(n)))
+}
+
+/// How long to wait at `now` before the next attempt, when the previous one started at
+/// `last` (`None`: this is the first).
+fn pacing(interval: Option<Duration>, last: Option<Duration>, now: Duration) -> Duration {
+    match (interval, last) {
+        (Some(every), Some(at)) => (at + every).saturating_sub(now),
+        _ => Duration::ZERO,
+    }
+}
+
+fn send_plan_with(
+    plan: &Plan,
+    transport: &mut dyn Transport,
+    log: &mut SendLog,
+    options: &SendOptions,
+    clock: &mut dyn Clock,
+) -> Result<RunSummary, Error> {
     let mut summary = RunSummary::default();
-    let interval =
-        options.per_minute.filter(|n| *n > 0).map(|n| Duration::from_secs_f64(60.0 / f64::from(n)));
-    let mut last: Option<Instant> = None;
+    let interval = interval(options.per_minute);
+    let mut last: Option<Duration> = None;
     for entry in &plan.entries {
         match log.state(&entry.key) {
             Some(State::Sent) => {
@@ -93,12 +143,9 @@ pub fn send_plan(
         let masked: Vec<String> = recipients.iter().map(|a| mask_email(a)).collect();
         let mut attempt = 0;
         loop {
-            if let (Some(every), Some(at)) = (interval, last) {
-                let next = at + every;
-                let now = Instant::now();
-                if next > now {
-                    std::thread::sleep(next - now);
-                }
+            let wait = pacing(interval, last, clock.now());
+            if !wait.is_zero() {
+                clock.sleep(wait);
             }
             log.append(&entry.key, &entry.branch, State::Sending, &masked.join(";"))?;
             // Made durable on another thread while the transport opens the transaction;
@@ -113,7 +160,7 @@ pub fn send_plan(
                     None => Ok(()),
                 }
             };
-            last = Some(Instant::now());
+            last = Some(clock.now());
             let result = transport.send_committed(&entry.from, &recipients, &eml, &mut commit);
             commit().map_err(|e| Error::Io { path: "send log".into(), source: e })?;
             match result {
@@ -133,7 +180,7 @@ pub fn send_plan(
                         State::Failed,
                         &format!("retrying: {why}"),
                     )?;
-                    std::thread::sleep(options.backoff * 2u32.saturating_pow(attempt - 1));
+                    clock.sleep(options.backoff * 2u32.saturating_pow(attempt - 1));
                 }
                 Err(e) => {
                     let why = match &e {
@@ -151,4 +198,144 @@ pub fn send_plan(
     }
     log.sync()?;
     Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use super::*;
+    use crate::outbox::PlanEntry;
+
+    /// Virtual time: `sleep` records the wait and moves the clock; the transport moves it
+    /// too, by the time each send takes.
+    struct Virtual {
+        now: Rc<Cell<Duration>>,
+        sleeps: Vec<Duration>,
+    }
+
+    impl Clock for Virtual {
+        fn now(&self) -> Duration {
+            self.now.get()
+        }
+
+        fn sleep(&mut self, d: Duration) {
+            self.sleeps.push(d);
+            self.now.set(self.now.get() + d);
+        }
+    }
+
+    /// Takes `takes` per send and fails the first `fail_first` sends with a 4xx.
+    struct Slow {
+        now: Rc<Cell<Duration>>,
+        takes: Duration,
+        fail_first: usize,
+        starts: Vec<Duration>,
+    }
+
+    impl Transport for Slow {
+        fn send(&mut self, _: &str, _: &[String], _: &[u8]) -> Result<String, SendError> {
+            self.starts.push(self.now.get());
+            self.now.set(self.now.get() + self.takes);
+            if self.fail_first > 0 {
+                self.fail_first -= 1;
+                return Err(SendError::Transient("421 try later".into()));
+            }
+            Ok("250 ok".into())
+        }
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    /// Runs `n` messages with `options`, each send taking `takes`; returns the sleeps and
+    /// the start of every attempt, in virtual time.
+    fn run(n: usize, takes: Duration, fail_first: usize, options: &SendOptions) -> Timeline {
+        let dir = tempfile::tempdir().unwrap();
+        let entries = (0..n)
+            .map(|i| {
+                let file = format!("{i}.eml");
+                std::fs::write(dir.path().join(&file), "Subject: x\r\n\r\nx\r\n").unwrap();
+                PlanEntry {
+                    branch: format!("B{i}"),
+                    from: "crm@acme.co.id".into(),
+                    to: vec!["a@acme.co.id".into()],
+                    cc: vec![],
+                    rows: 1,
+                    attachment: String::new(),
+                    key: format!("C1/b{i}/00"),
+                    file,
+                }
+            })
+            .collect();
+        let plan = Plan { dir: dir.path().to_path_buf(), entries };
+        let mut log = SendLog::open(&dir.path().join("log.jsonl")).unwrap();
+        let now = Rc::new(Cell::new(Duration::ZERO));
+        let mut clock = Virtual { now: now.clone(), sleeps: vec![] };
+        let mut transport = Slow { now, takes, fail_first, starts: vec![] };
+        let summary = send_plan_with(&plan, &mut transport, &mut log, options, &mut clock).unwrap();
+        assert_eq!(summary.sent, n, "{summary:?}");
+        Timeline { sleeps: clock.sleeps, starts: transport.starts }
+    }
+
+    struct Timeline {
+        sleeps: Vec<Duration>,
+        starts: Vec<Duration>,
+    }
+
+    #[test]
+    fn the_limit_is_the_time_between_attempt_starts() {
+        assert_eq!(interval(Some(30)), Some(Duration::from_secs(2)));
+        assert_eq!(interval(Some(7)), Some(Duration::from_secs_f64(60.0 / 7.0)));
+        assert_eq!(interval(Some(0)), None);
+        assert_eq!(interval(None), None);
+    }
+
+    #[test]
+    fn pacing_waits_only_what_is_left_of_the_interval() {
+        let every = Some(Duration::from_secs(2));
+        for (interval, last, now, wait) in [
+            (every, None, ms(0), ms(0)),
+            (every, Some(ms(0)), ms(0), ms(2000)),
+            (every, Some(ms(0)), ms(500), ms(1500)),
+            (every, Some(ms(1000)), ms(3000), ms(0)),
+            (every, Some(ms(1000)), ms(9000), ms(0)),
+            (None, Some(ms(0)), ms(0), ms(0)),
+        ] {
+            assert_eq!(pacing(interval, last, now), wait, "{last:?} {now:?}");
+        }
+    }
+
+    #[test]
+    fn a_run_at_30_per_minute_starts_a_message_every_2_seconds() {
+        let options = SendOptions { per_minute: Some(30), ..Default::default() };
+        let t = run(4, ms(500), 0, &options);
+        assert_eq!(t.sleeps, [ms(1500); 3]);
+        assert_eq!(t.starts, [ms(0), ms(2000), ms(4000), ms(6000)]);
+    }
+
+    #[test]
+    fn without_a_limit_a_run_never_waits() {
+        for per_minute in [None, Some(0)] {
+            let t = run(3, ms(500), 0, &SendOptions { per_minute, ..Default::default() });
+            assert!(t.sleeps.is_empty(), "{per_minute:?}: {:?}", t.sleeps);
+            assert_eq!(t.starts, [ms(0), ms(500), ms(1000)]);
+        }
+    }
+
+    /// A retry is an attempt: the backoff counts towards the interval, and the next
+    /// message is paced from the retry's start.
+    #[test]
+    fn retries_are_paced_like_messages() {
+        let options = SendOptions { per_minute: Some(60), backoff: ms(2000), ..Default::default() };
+        let t = run(2, ms(500), 1, &options);
+        assert_eq!(t.sleeps, [ms(2000), ms(500)]);
+        assert_eq!(t.starts, [ms(0), ms(2500), ms(3500)]);
+        // Backoff doubles per retry of the same message.
+        let options = SendOptions { backoff: ms(100), ..Default::default() };
+        let t = run(1, ms(0), 3, &options);
+        assert_eq!(t.sleeps, [ms(100), ms(200), ms(400)]);
+    }
 }

@@ -1,4 +1,5 @@
-//! The send log: append-only JSON lines, fsynced after every line, keyed by message key.
+//! The send log: append-only JSON lines, fsynced after every line, keyed by message key
+//! (opening it removes a torn last line, see [`SendLog::open`]).
 //! A message is `sending` before the SMTP transaction and `sent` or `failed` after it; a
 //! key still `sending` when a run starts means the previous run stopped in between.
 
@@ -48,48 +49,57 @@ pub struct SendLog {
 }
 
 impl SendLog {
-    /// Opens (or creates) the log and reads every key's latest state. A torn last line (a
-    /// crash while writing) is ignored; a malformed line elsewhere is an error.
+    /// Opens (or creates) the log and reads every key's latest state.
+    ///
+    /// What follows the last newline was being written when a process died. If it is a
+    /// whole entry (only the newline was lost) it counts and a newline is added; otherwise
+    /// (a torn line: cut mid-entry, mid-character, or zeros after a power cut) it is removed,
+    /// so the next entry starts on a fresh line and the log stays readable by later runs.
+    /// Removing it loses nothing: an entry is torn only if the crash came before its fsync,
+    /// so a torn `sending` was never waited for by the transport, and a torn `sent` or
+    /// `failed` leaves the key at `sending` (reported as stuck).
     ///
     /// # Errors
-    /// [`Error::Io`], [`Error::Malformed`].
+    /// [`Error::Io`]; [`Error::Malformed`] naming the line for a line that is not an entry
+    /// anywhere before the last newline.
     pub fn open(path: &Path) -> Result<SendLog, Error> {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let complete = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
         let mut last = HashMap::new();
-        if path.exists() {
-            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            let lines: Vec<&str> = text.split('\n').collect();
-            for (i, line) in lines.iter().enumerate() {
-                if line.trim().is_empty() {
-                    continue;
-                }
-                match serde_json::from_str::<LogEntry>(line) {
-                    Ok(e) => {
-                        last.insert(e.key.clone(), e);
-                    }
-                    // The final line without its newline: written when the process died.
-                    Err(_) if i == lines.len() - 1 => {}
-                    Err(e) => {
-                        return Err(Error::Malformed {
-                            path: path.display().to_string(),
-                            line: i as u64 + 1,
-                            message: e.to_string(),
-                        });
-                    }
-                }
+        for (i, line) in bytes[..complete].split(|&b| b == b'\n').enumerate() {
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
             }
+            let entry = serde_json::from_slice::<LogEntry>(line).map_err(|e| Error::Malformed {
+                path: path.display().to_string(),
+                line: i as u64 + 1,
+                message: e.to_string(),
+            })?;
+            last.insert(entry.key.clone(), entry);
         }
+        let tail = &bytes[complete..];
+        let whole_tail = match serde_json::from_slice::<LogEntry>(tail) {
+            Ok(entry) => {
+                last.insert(entry.key.clone(), entry);
+                true
+            }
+            Err(_) => false,
+        };
         let mut file = OpenOptions::new()
             .create(true)
             .append(true)
             .open(path)
             .map_err(|e| Error::io(path, e))?;
-        // Start on a fresh line if the last one was torn.
-        let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
-        if len > 0 {
-            let text = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-            if text.last() != Some(&b'\n') {
-                file.write_all(b"\n").map_err(|e| Error::io(path, e))?;
-            }
+        let io = |e| Error::io(path, e);
+        if whole_tail {
+            file.write_all(b"\n").map_err(io)?;
+        } else if !tail.is_empty() {
+            file.set_len(complete as u64).map_err(io)?;
+            file.sync_all().map_err(io)?;
         }
         Ok(SendLog { path: path.to_path_buf(), file, last })
     }
@@ -182,16 +192,79 @@ mod tests {
         assert_eq!(serde_json::from_str::<LogEntry>(old).unwrap().detail, "");
     }
 
+    const SENT_K1: &str = r#"{"at":"x","key":"k1","branch":"Bekasi","state":"sent"}"#;
+
     #[test]
     fn a_malformed_line_is_named() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("send-log.jsonl");
-        std::fs::write(
-            &path,
-            "{\"at\":\"x\",\"key\":\"k\",\"branch\":\"b\",\"state\":\"sent\"}\nnope\n{}\n",
-        )
-        .unwrap();
+        std::fs::write(&path, format!("{SENT_K1}\nnope\n{SENT_K1}\n")).unwrap();
+        let err = SendLog::open(&path).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!("{}: line 2: expected ident at line 1 column 2", path.display())
+        );
+        // A complete line that is not an entry, even the last one (it ends with its newline).
+        std::fs::write(&path, format!("{SENT_K1}\n{{}}\n")).unwrap();
         let Err(Error::Malformed { line, .. }) = SendLog::open(&path) else { panic!() };
         assert_eq!(line, 2);
+    }
+
+    /// The bytes a crash leaves after the last complete line: cut mid-JSON, cut inside a
+    /// multi-byte character, or zeros (a file extended but never written, after a power cut).
+    #[test]
+    fn a_torn_last_line_is_ignored_and_the_log_stays_readable() {
+        let torn: [&[u8]; 3] = [
+            br#"{"at":"y","key":"k2","branch":"Bek"#,
+            "{\"at\":\"y\",\"key\":\"k2\",\"branch\":\"Cabang \u{2013}"
+                .as_bytes()
+                .split_last()
+                .unwrap()
+                .1,
+            &[0; 12],
+        ];
+        for tail in torn {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("send-log.jsonl");
+            let mut bytes = format!("{SENT_K1}\n").into_bytes();
+            bytes.extend_from_slice(tail);
+            std::fs::write(&path, &bytes).unwrap();
+
+            let mut log = SendLog::open(&path).unwrap();
+            assert_eq!((log.state("k1"), log.state("k2")), (Some(State::Sent), None));
+            log.record("k3", "Bogor", State::Sending, "").unwrap();
+            drop(log);
+            // The torn bytes are gone and the new entry is a line of its own.
+            let text = std::fs::read_to_string(&path).unwrap();
+            let lines: Vec<&str> = text.split_inclusive('\n').collect();
+            assert_eq!(lines.len(), 2, "{text:?}");
+            assert_eq!(lines[0], format!("{SENT_K1}\n"));
+            let entry: LogEntry = serde_json::from_str(lines[1].trim_end()).unwrap();
+            assert_eq!((entry.key.as_str(), entry.state), ("k3", State::Sending));
+            assert!(text.ends_with('\n'));
+
+            // ...so the run after the next one can read it too.
+            let log = SendLog::open(&path).unwrap();
+            assert_eq!(
+                (log.state("k1"), log.state("k3")),
+                (Some(State::Sent), Some(State::Sending))
+            );
+        }
+    }
+
+    /// A last line that only lost its newline is a whole entry: it counts, and the next
+    /// entry goes on a line of its own.
+    #[test]
+    fn a_last_line_without_its_newline_still_counts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("send-log.jsonl");
+        std::fs::write(&path, SENT_K1).unwrap();
+        let mut log = SendLog::open(&path).unwrap();
+        assert_eq!(log.state("k1"), Some(State::Sent));
+        log.record("k3", "Bogor", State::Sending, "").unwrap();
+        drop(log);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with(&format!("{SENT_K1}\n{{")), "{text:?}");
+        assert_eq!(SendLog::open(&path).unwrap().state("k3"), Some(State::Sending));
     }
 }

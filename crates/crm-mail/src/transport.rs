@@ -273,21 +273,47 @@ impl Transport for Smtp {
 
 /// Delivery into a folder: each message becomes `<n>.eml` there (a dry run, or a pickup
 /// folder another system sends from).
+///
+/// Numbering continues after the highest-numbered `.eml` file already in the folder
+/// (`000001.eml` in an empty one), so a second run into the same folder keeps what the
+/// first delivered. A file is never overwritten: it is created only if its name is free,
+/// and anything else already at that name (a directory, a file another process just wrote)
+/// fails that send with [`SendError::Transient`] (a retry takes the next number). Each file
+/// is fsynced before the send returns.
 #[derive(Clone, Debug)]
 pub struct Folder {
     dir: PathBuf,
-    count: usize,
+    count: u64,
 }
 
 impl Folder {
-    /// Writes into `dir` (created if missing).
+    /// Writes into `dir` (created if missing), numbering after its highest-numbered
+    /// `.eml` file.
     ///
     /// # Errors
-    /// [`Error::Io`].
+    /// [`Error::Io`] when `dir` cannot be created or listed.
     pub fn new(dir: impl Into<PathBuf>) -> Result<Folder, Error> {
         let dir = dir.into();
         std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
-        Ok(Folder { dir, count: 0 })
+        let mut count = 0;
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let entry = entry.map_err(|e| Error::io(&dir, e))?;
+            // Only files hold messages; a directory or a link at a number is in the way of
+            // that number's message, which then fails instead of overwriting it.
+            if !entry.file_type().map_err(|e| Error::io(entry.path(), e))?.is_file() {
+                continue;
+            }
+            let name = entry.file_name();
+            let n = name
+                .to_str()
+                .and_then(|n| n.strip_suffix(".eml"))
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|n| n.parse::<u64>().ok());
+            if let Some(n) = n {
+                count = count.max(n);
+            }
+        }
+        Ok(Folder { dir, count })
     }
 }
 
@@ -298,10 +324,18 @@ impl Transport for Folder {
         _recipients: &[String],
         eml: &[u8],
     ) -> Result<String, SendError> {
+        use std::io::Write;
         self.count += 1;
         let path = self.dir.join(format!("{:06}.eml", self.count));
-        std::fs::write(&path, eml)
-            .map_err(|e| SendError::Transient(format!("{}: {e}", path.display())))?;
+        let failed = |e: std::io::Error| SendError::Transient(format!("{}: {e}", path.display()));
+        let mut file =
+            std::fs::OpenOptions::new().write(true).create_new(true).open(&path).map_err(failed)?;
+        if let Err(e) = file.write_all(eml).and_then(|()| file.sync_all()) {
+            // A half-written message must not stay where a pickup service would send it.
+            drop(file);
+            let _ = std::fs::remove_file(&path);
+            return Err(failed(e));
+        }
         Ok(format!("written {}", path.display()))
     }
 }
