@@ -18,7 +18,7 @@
 //! | booleans | [`parse_bool`], [`is_missing`] | true: `1 true t yes y ya iya benar hadir`; false: `0 false f no n tidak tdk bukan salah`, `tidak hadir`; missing: empty, `NA`, `N/A`, `null`, `None`, `NaN`, `-` |
 //! | phones | [`normalize_phone`], [`normalize_mobile`], [`is_mobile`] | `+62 812-3456-7890`, `62812...`, `0062812...`, `0812...`, `812...` (zero lost in Excel) → `0812...`; landlines `(021) 555 1234` → `0215551234` |
 //! | e-mail | [`check_email`], [`is_email`] → [`EmailError`] | `local@domain.tld`: dot-atom local part, at least two domain labels, no `_`, no numeric TLD, no `localhost` |
-//! | masking | [`mask`], [`mask_email`] | 16+ characters keep 4 + 4 (`3204********0001`), 9-15 keep 2 + 2 (`08********90`), up to 8 none (`****`), e-mail `b***@acme.co.id` |
+//! | masking | [`mask`], [`mask_email`], [`mask_if_personal`] | 16+ characters keep 4 + 4 (`3204********0001`), 9-15 keep 2 + 2 (`08********90`), up to 8 none (`****`), e-mail `b***@acme.co.id` |
 //! | quantiles | [`quantile_sorted`], [`quantile_position`], [`lerp`] | numpy's `method="linear"` (R type 7), bit for bit |
 //! | segment names | [`segment`] | `Champions`, `Loyal Customers`, `Potential Loyalists`, ... one spelling for crm-rfm's rules and crm-kmeans' profiles |
 //! | escaping | [`escape_html`], [`neutralize_formula`], [`is_formula_like`] | HTML `& < > " '`; CSV cells starting `= + - @`, tab or CR that are not numbers get a leading `'` (OWASP) |
@@ -69,7 +69,7 @@ pub use crate::{
     date::{Date, DateError, DateTime, Time, parse_date, parse_datetime},
     email::{EmailError, check_email, is_email},
     escape::{escape_html, is_formula_like, neutralize_formula},
-    mask::{mask, mask_email},
+    mask::{mask, mask_email, mask_if_personal},
     phone::{is_mobile, normalize_mobile, normalize_phone},
     quantile::{QuantilePosition, lerp, quantile_position, quantile_sorted},
 };

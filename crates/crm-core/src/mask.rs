@@ -45,6 +45,26 @@ pub fn mask(value: &str) -> String {
         .collect()
 }
 
+/// Masks a value only when it looks like personal data: an `@` (an e-mail address) or six
+/// or more digits (a phone number, a NIK); other text is returned as it is. For names that
+/// are usually harmless but may be data in disguise, such as the "headers" of a file whose
+/// first row is a data row, listed in an error message.
+///
+/// ```
+/// use crm_core::mask_if_personal;
+/// assert_eq!(mask_if_personal("no_hp"), "no_hp");
+/// assert_eq!(mask_if_personal("081234567890"), "08********90");
+/// assert_eq!(mask_if_personal("budi@mail.id"), "b***@mail.id");
+/// ```
+pub fn mask_if_personal(value: &str) -> std::borrow::Cow<'_, str> {
+    let digits = value.bytes().filter(u8::is_ascii_digit).count();
+    if value.contains('@') || digits >= 6 {
+        std::borrow::Cow::Owned(mask(value))
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    }
+}
+
 /// Masks an e-mail address: the first character of the local part, `***`, and the domain
 /// (`b***@acme.co.id`); text without `@` is masked by [`mask`]. This is [`mask`] for
 /// addresses, for callers that want to say which kind of value they mask.

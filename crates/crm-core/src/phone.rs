@@ -32,11 +32,17 @@ pub fn normalize_phone(text: &str) -> Option<String> {
             _ => return None,
         }
     }
+    // After the country code, the national number without its trunk `0`; `+62 (0)812...`
+    // writes that zero anyway.
     let national_len = |rest: &str| (9..=12).contains(&rest.len());
-    let national = if let Some(rest) = digits.strip_prefix("0062").filter(|r| national_len(r)) {
-        format!("0{rest}")
-    } else if let Some(rest) = digits.strip_prefix("62").filter(|r| national_len(r)) {
-        format!("0{rest}")
+    let after_code = |rest: &str| -> Option<String> {
+        let rest = rest.strip_prefix('0').unwrap_or(rest);
+        national_len(rest).then(|| format!("0{rest}"))
+    };
+    let national = if let Some(n) = digits.strip_prefix("0062").and_then(after_code) {
+        n
+    } else if let Some(n) = digits.strip_prefix("62").and_then(after_code) {
+        n
     } else if digits.starts_with('8') && (9..=12).contains(&digits.len()) {
         format!("0{digits}")
     } else {

@@ -53,6 +53,9 @@ impl KeyNorm {
             KeyNorm::Text => text.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase(),
             // A value that is not a phone number keys as its trimmed text, so two copies of
             // the same unreadable value are still duplicates of each other.
+            // A missing-value marker (`-`, `n/a`) is no key at all: leads without a phone
+            // are not duplicates of each other.
+            KeyNorm::Phone if crm_core::is_missing(&text) => String::new(),
             KeyNorm::Phone => {
                 crm_core::normalize_phone(&text).unwrap_or_else(|| text.trim().to_owned())
             }
@@ -293,7 +296,14 @@ mod tests {
     phone!(lost_zero, "81234567890", "081234567890");
     phone!(landline, "(021) 555-1234", "0215551234");
     phone!(short_62_is_kept, "6212", "6212");
-    phone!(no_digits, " n/a ", "n/a");
+    phone!(not_a_number, " tidak ada ", "tidak ada");
+
+    #[test]
+    fn a_missing_phone_is_no_key() {
+        for text in ["-", " n/a ", "NA", "null"] {
+            assert_eq!(KeyNorm::Phone.apply(&Cell::from(text)), None, "{text:?}");
+        }
+    }
 
     fn table(rows: &[[&str; 3]]) -> Table {
         let mut t = Table::new(vec!["name".into(), "phone".into(), "email".into()]);

@@ -50,14 +50,7 @@ pub fn column_list<S: AsRef<str>>(headers: &[S]) -> String {
 
 /// The column names, each masked when it looks like personal data (see [`column_list`]).
 pub(crate) fn masked_columns<S: AsRef<str>>(headers: &[S]) -> Vec<String> {
-    headers
-        .iter()
-        .map(|h| {
-            let h = h.as_ref();
-            let personal = h.contains('@') || h.chars().filter(char::is_ascii_digit).count() >= 6;
-            if personal { crm_core::mask(h) } else { h.to_owned() }
-        })
-        .collect()
+    headers.iter().map(|h| crm_core::mask_if_personal(h.as_ref()).into_owned()).collect()
 }
 
 /// The built-in aliases: common Indonesian and English CRM headers, already normalised,

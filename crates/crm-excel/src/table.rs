@@ -256,23 +256,25 @@ pub struct Filter {
     operand: Operand,
 }
 
-/// The filter value, read once.
+/// The filter value, read once as a number and as a date: `20240131` is both, and which
+/// one applies depends on the cell (a date cell compares it as a date).
 #[derive(Clone, Copy, Debug, PartialEq)]
-enum Operand {
-    Number(f64),
-    Date(chrono::NaiveDate),
-    Text,
+struct Operand {
+    number: Option<f64>,
+    date: Option<chrono::NaiveDate>,
 }
 
 impl Operand {
     fn read(value: &str) -> Operand {
-        if let Ok(n) = crm_core::parse_amount(value) {
-            Operand::Number(n)
-        } else if let Some(d) = crm_core::parse_date(value) {
-            Operand::Date(d.into())
-        } else {
-            Operand::Text
+        Operand {
+            number: crm_core::parse_amount(value).ok(),
+            date: crm_core::parse_date(value).map(Into::into),
         }
+    }
+
+    /// Neither a number nor a date: only text comparisons apply.
+    fn is_text(self) -> bool {
+        self.number.is_none() && self.date.is_none()
     }
 }
 
@@ -329,7 +331,7 @@ impl FromStr for Filter {
         }
         let operand = Operand::read(value);
         let ordering = matches!(op, Op::Gt | Op::Ge | Op::Lt | Op::Le);
-        if ordering && operand == Operand::Text {
+        if ordering && operand.is_text() {
             return Err(invalid(
                 "> >= < <= compare numbers or dates; the value is neither (use = or ~ for text)",
             ));
@@ -401,23 +403,37 @@ impl Filter {
     }
 }
 
-/// A cell as a number, read from text the way branch files write numbers.
+/// A cell as a number, read from text the way branch files write numbers. Text that is an
+/// identifier by [`Cell::infer`]'s rule (digits only, with a leading zero or more than 15 of
+/// them: a phone number, a NIK, a code such as `007`) is not a number: a NIK compared as an
+/// f64 would equal its neighbour.
 fn cell_number(cell: &Cell) -> Option<f64> {
     match cell {
         Cell::Int(i) => Some(*i as f64),
         Cell::Float(f) => Some(*f),
-        Cell::String(s) => crm_core::parse_amount(s).ok(),
+        Cell::String(s) => {
+            let t = s.trim();
+            let digits = !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+            if digits && ((t.len() > 1 && t.starts_with('0')) || t.len() > 15) {
+                return None;
+            }
+            crm_core::parse_amount(t).ok()
+        }
         _ => None,
     }
 }
 
 /// The cell against a numeric or date operand; `None` when the cell is not of its kind.
 fn ordered(cell: &Cell, operand: Operand) -> Option<Ordering> {
-    match operand {
-        Operand::Number(b) => cell_number(cell)?.partial_cmp(&b),
-        Operand::Date(b) => Some(cell.as_date()?.cmp(&b)),
-        Operand::Text => None,
+    if let Cell::Date(_) | Cell::DateTime(_) = cell {
+        return Some(cell.as_date()?.cmp(&operand.date?));
     }
+    if let Some(b) = operand.number
+        && let Some(a) = cell_number(cell)
+    {
+        return a.partial_cmp(&b);
+    }
+    Some(cell.as_date()?.cmp(&operand.date?))
 }
 
 /// Equality: numerically or as dates when both sides are, else as trimmed,
@@ -484,6 +500,13 @@ mod tests {
     matches_cell!(ge_text_not_a_number, "plafon >= 10000000", Cell::from("abc"), false);
     matches_cell!(lt_text_not_a_number, "plafon < 10000000", Cell::from("abc"), false);
     matches_cell!(eq_text_number, "plafon = 5000000", Cell::from("5.000.000"), true);
+    // Identifiers stay text: a 16-digit NIK is not its f64 neighbour, `007` is not `7`.
+    matches_cell!(eq_nik_as_text, "nik = 9171011201260000", Cell::from("9171011201260001"), false);
+    matches_cell!(eq_nik_itself, "nik = 9171011201260001", Cell::from("9171011201260001"), true);
+    matches_cell!(eq_code_leading_zero, "kode = 7", Cell::from("007"), false);
+    // A compact date value compares date cells as dates, numbers as numbers.
+    matches_cell!(gt_compact_date, "tanggal > 20240131", Cell::infer("2024-02-01"), true);
+    matches_cell!(gt_compact_number, "n > 20240131", Cell::Int(20240132), true);
 
     #[test]
     fn orderings_cannot_compare_text_and_say_so() {

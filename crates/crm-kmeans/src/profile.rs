@@ -12,17 +12,20 @@ use crate::scale::{Scaler, Scaling, Transform};
 /// Names for clusters ranked from most to least valuable (for RFM-like features), in
 /// crm-rfm's segment vocabulary (so a K-Means cluster and an RFM segment of the same kind of
 /// customer have the same name).
-pub const NAME_LADDER: [&str; 9] = [
-    "Champions",
-    "Loyal Customers",
-    "Potential Loyalists",
-    "Promising",
-    "Need Attention",
-    "About To Sleep",
-    "At Risk",
-    "Hibernating",
-    "Lost",
-];
+pub const NAME_LADDER: [&str; 9] = {
+    use crm_core::segment::*;
+    [
+        CHAMPIONS,
+        LOYAL_CUSTOMERS,
+        POTENTIAL_LOYALISTS,
+        PROMISING,
+        NEED_ATTENTION,
+        ABOUT_TO_SLEEP,
+        AT_RISK,
+        HIBERNATING,
+        LOST,
+    ]
+};
 
 /// Default names for `k` ranked clusters: spread over [`NAME_LADDER`] (top = Champions,
 /// bottom = Lost); `Cluster 1..k` when k > 9.

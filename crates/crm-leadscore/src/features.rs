@@ -99,7 +99,7 @@ fn day(d: NaiveDate) -> i32 {
 fn missing_column(schema: &Schema, name: &str) -> Error {
     Error::MissingColumn {
         name: name.into(),
-        available: schema.iter().map(|(n, _)| n.clone()).collect(),
+        available: schema.iter().map(|(n, _)| crm_core::mask_if_personal(n).into_owned()).collect(),
     }
 }
 

@@ -394,7 +394,12 @@ impl Frame {
     pub fn column(&self, name: &str) -> Result<&Column, Error> {
         self.columns.iter().find(|c| c.name == name).ok_or_else(|| Error::MissingColumn {
             name: name.into(),
-            available: self.columns.iter().map(|c| c.name.clone()).collect(),
+            // A header row may be a data row: personal-looking names are masked.
+            available: self
+                .columns
+                .iter()
+                .map(|c| crm_core::mask_if_personal(&c.name).into_owned())
+                .collect(),
         })
     }
 

@@ -87,14 +87,8 @@ impl Error {
 /// [`Error::MissingColumn`] for `name`, listing `headers` (masked where they look like
 /// personal data).
 pub(crate) fn missing_column<S: AsRef<str>>(name: &str, headers: &[S]) -> Error {
-    let available = headers
-        .iter()
-        .map(|h| {
-            let h = h.as_ref();
-            let digits = h.chars().filter(char::is_ascii_digit).count();
-            if h.contains('@') || digits >= 6 { crm_core::mask(h) } else { h.to_string() }
-        })
-        .collect();
+    let available =
+        headers.iter().map(|h| crm_core::mask_if_personal(h.as_ref()).into_owned()).collect();
     Error::MissingColumn { name: name.to_string(), available }
 }
 

@@ -72,6 +72,13 @@ fn a_missing_column_lists_the_columns_there_are() {
         }
     );
     assert_eq!(err.to_string(), r#"missing column "tier" (the table has "member_id", "city")"#);
+    // A header row that is really a data row: its phone number and e-mail are masked.
+    let members = Members::new(vec!["081234567890".into(), "budi@mail.id".into(), "Gold".into()]);
+    let err = select_audience(&members, &spec, as_of(), &Default::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        r#"missing column "tier" (the table has "08********90", "b***@mail.id", "Gold")"#
+    );
 }
 
 #[test]
