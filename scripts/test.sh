@@ -15,10 +15,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo test --workspace --all-features
-# The libraries without their optional features (serde, chrono): every crate works alone.
-cargo test --workspace --exclude crm-cli --exclude crm-benches --lib --tests
-
 # venv DIR REQUIREMENTS: a virtual environment with exactly these packages, made again when
 # the requirements file changes.
 venv() {
@@ -31,22 +27,27 @@ venv() {
 }
 
 venv target/smtp-venv crates/crm-mail/tests/requirements-smtp.txt
-CRM_SMTP_PYTHON="$PWD/target/smtp-venv/bin/python" \
-    cargo test -p crm-mail --test smtp -- --include-ignored
+venv target/encrypted-venv crates/crm-excel/tests/requirements-encrypted.txt
+venv target/pyarrow-venv crates/crm-arrow/tests/requirements-pyarrow.txt
 
 # An encrypted workbook of 7.8 MB written by msoffcrypto-tool (whose container cfb alone
 # refuses), too large to commit: made here from pinned XlsxWriter and msoffcrypto-tool, again
 # whenever the script or its requirements change.
-venv target/encrypted-venv crates/crm-excel/tests/requirements-encrypted.txt
 script=crates/crm-excel/tests/make_msoffcrypto_large.py
 large=target/msoffcrypto-large.xlsx
 if [ ! -s "$large" ] || [ "$script" -nt "$large" ] ||
     [ target/encrypted-venv/.requirements -nt "$large" ]; then
     target/encrypted-venv/bin/python "$script" "$large"
 fi
-CRM_MSOFFCRYPTO_LARGE_XLSX="$PWD/$large" \
-    cargo test -p crm-excel --test integration msoffcrypto_large -- --include-ignored
 
-venv target/pyarrow-venv crates/crm-arrow/tests/requirements-pyarrow.txt
-CRM_PYARROW_PYTHON="$PWD/target/pyarrow-venv/bin/python" \
-    cargo test -p crm-arrow --test pyarrow -- --include-ignored
+cargo test --workspace --all-features
+# The tests that need the peers above, from the same build (one feature set, so nothing is
+# compiled twice): crm-mail against the SMTP server, crm-excel on the large encrypted
+# workbook, crm-arrow against pyarrow.
+CRM_SMTP_PYTHON="$PWD/target/smtp-venv/bin/python" \
+    CRM_MSOFFCRYPTO_LARGE_XLSX="$PWD/$large" \
+    CRM_PYARROW_PYTHON="$PWD/target/pyarrow-venv/bin/python" \
+    cargo test --workspace --all-features --test smtp --test integration --test pyarrow -- --ignored
+# The libraries without their optional features (serde, chrono): every crate works alone.
+# (crm-arrow, a composer like crm-cli, has no features of its own.)
+cargo test --workspace --exclude crm-cli --exclude crm-benches --exclude crm-arrow --lib --tests
