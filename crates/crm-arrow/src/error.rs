@@ -83,6 +83,16 @@ pub enum Error {
         /// The Parquet library's message, values masked.
         message: String,
     },
+    /// Rows were rejected and the output is standard output (`-`), which holds one table:
+    /// the rejects need a file of their own ([`write_sheets`](crate::write_sheets)).
+    #[error(
+        "{rows} rows were rejected, and standard output holds only the result: write to a \
+         file (.csv, .parquet, .xlsx) to have the rejects written beside it"
+    )]
+    RejectsNeedAFile {
+        /// How many rows were rejected.
+        rows: usize,
+    },
     /// A workbook could not be read or written.
     #[error(transparent)]
     Excel(#[from] crm_excel::Error),

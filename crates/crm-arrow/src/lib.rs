@@ -92,6 +92,7 @@ mod column;
 mod error;
 mod read;
 mod rfm;
+mod table;
 mod write;
 
 pub use crate::column::column_index;
@@ -100,4 +101,5 @@ pub use crate::read::{Batches, DEFAULT_BATCH_SIZE, Format, ReadOptions, read, re
 pub use crate::rfm::{
     RfmColumns, rejects_batch, rejects_schema, rfm_batch, rfm_features, rfm_schema,
 };
+pub use crate::table::{from_table, open, parquet_opener, write_sheets, write_table};
 pub use crate::write::{WriteOptions, to_table, write, write_csv, write_parquet};

@@ -55,6 +55,14 @@ impl WriteOptions {
         self.sheet = name.to_owned();
         self
     }
+
+    pub(crate) fn formulas(&self) -> CsvFormulas {
+        self.formulas
+    }
+
+    pub(crate) fn sheet_name(&self) -> &str {
+        &self.sheet
+    }
 }
 
 /// Writes batches by the extension of `path` ([`Format::from_path`]): `.csv` (`-`: standard
@@ -248,7 +256,7 @@ pub fn write_parquet<W: Write + Send>(
 }
 
 /// The batches as a crm-excel [`Table`] (for [`XlsxWriter`]): text as text, integers as
-/// [`Cell::Int`], floats as [`Cell::Float`], booleans, `Date32` as [`Cell::Date`], naive
+/// [`Cell::Int`], floats and decimals as [`Cell::Float`], booleans, `Date32` as [`Cell::Date`], naive
 /// timestamps as [`Cell::DateTime`], nulls as [`Cell::Empty`], anything else as its
 /// arrow-cast text.
 pub fn to_table(schema: &Schema, batches: &[RecordBatch]) -> Table {
@@ -263,7 +271,7 @@ pub fn to_table(schema: &Schema, batches: &[RecordBatch]) -> Table {
     table
 }
 
-fn cell(a: &dyn Array, i: usize, format: &FormatOptions<'_>) -> Cell {
+pub(crate) fn cell(a: &dyn Array, i: usize, format: &FormatOptions<'_>) -> Cell {
     if a.is_null(i) {
         return Cell::Empty;
     }
@@ -285,6 +293,11 @@ fn cell(a: &dyn Array, i: usize, format: &FormatOptions<'_>) -> Cell {
         DataType::Float64 => Cell::Float(a.as_primitive::<Float64Type>().value(i)),
         DataType::Float32 => Cell::Float(a.as_primitive::<Float32Type>().value(i).into()),
         DataType::Boolean => Cell::Bool(a.as_boolean().value(i)),
+        // Amounts stored as decimals (pyarrow's `decimal128(14, 2)`) are numbers to a table.
+        DataType::Decimal128(_, scale) => {
+            let v = a.as_primitive::<arrow_array::types::Decimal128Type>().value(i);
+            Cell::Float(v as f64 / 10f64.powi(i32::from(*scale)))
+        }
         DataType::Date32 => match date_from_days(a.as_primitive::<Date32Type>().value(i)) {
             Some(d) => Cell::Date(d),
             None => Cell::Empty,

@@ -87,3 +87,41 @@ fn rows_as_json(batch: &RecordBatch) -> serde_json::Value {
     }
     serde_json::Value::Array(rows.into_iter().map(serde_json::Value::Object).collect())
 }
+
+/// A command's result table (crm-excel cells) written as Parquet reads in pyarrow with a
+/// real type per column: identifiers as strings, counts as int64, scores as doubles, dates
+/// as date32.
+#[test]
+#[ignore = "needs pyarrow: CRM_PYARROW_PYTHON=<venv>/bin/python (scripts/test.sh)"]
+fn pyarrow_reads_a_table_written_as_parquet_with_a_type_per_column() {
+    use crm_excel::{Cell, Table};
+    let day = NaiveDate::from_ymd_opt(1997, 9, 6).unwrap();
+    let mut table =
+        Table::new(["NIK", "decile", "score", "nik_birth_date"].map(String::from).to_vec());
+    table
+        .push_row(vec![
+            Cell::from("3204114609970001"),
+            Cell::Int(1),
+            Cell::Float(0.9),
+            Cell::Date(day),
+        ])
+        .unwrap();
+    table.push_row(vec![Cell::from("0812"), Cell::Empty, Cell::Int(0), Cell::Empty]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("scores.parquet");
+    crm_arrow::write_table(&out, &table, &WriteOptions::new()).unwrap();
+    let seen: serde_json::Value = serde_json::from_str(&peer(&["read".as_ref(), &out])).unwrap();
+    assert_eq!(
+        seen["types"],
+        serde_json::json!({
+            "NIK": "string", "decile": "int64", "score": "double", "nik_birth_date": "date32[day]",
+        })
+    );
+    assert_eq!(
+        seen["rows"],
+        serde_json::json!([
+            {"NIK": "3204114609970001", "decile": 1, "score": 0.9, "nik_birth_date": "1997-09-06"},
+            {"NIK": "0812", "decile": null, "score": 0.0, "nik_birth_date": null},
+        ])
+    );
+}

@@ -130,3 +130,59 @@ fn a_workbook_reads_through_crm_excel_as_text_or_declared_types() {
     assert_eq!(types(&back.batches()[0])[1..3], types(&tx.batches()[0])[1..3]);
     assert_eq!(texts(&back.batches()[0], "amount"), texts(&tx.batches()[0], "amount"));
 }
+
+/// `open` streams a file pyarrow wrote as crm-excel rows, each value the cell of its type.
+#[test]
+fn open_reads_a_pyarrow_parquet_file_as_typed_rows_numbered_from_1() {
+    use chrono::NaiveDate;
+    use crm_excel::{Cell, ReaderBuilder};
+    let mut reader = crm_arrow::open(data("tx-pyarrow.parquet"), &ReaderBuilder::new()).unwrap();
+    assert_eq!(
+        reader.headers(),
+        ["customer_id", "date", "paid_at", "amount", "amount_dec", "invoice", "store"]
+    );
+    let rows = reader.read_all().unwrap();
+    assert_eq!(rows.len(), 12);
+    assert_eq!((rows[0].number(), rows[11].number()), (1, 12));
+    let day = NaiveDate::from_ymd_opt(2025, 1, 5).unwrap();
+    assert_eq!(
+        rows[1].cells(),
+        [
+            Cell::from("00017"),
+            Cell::Date(day),
+            Cell::DateTime(day.and_hms_opt(13, 45, 0).unwrap()),
+            Cell::Float(25000.5),
+            Cell::Float(25000.5),
+            Cell::Int(1),
+            Cell::from("Bekasi"),
+        ]
+    );
+    // The CSV's empty fields are nulls in Parquet and empty cells here.
+    let csv = read(data("tx.csv"), &ReadOptions::new()).unwrap();
+    for (k, column) in ["customer_id", "date", "amount", "invoice", "store"].iter().enumerate() {
+        let want = texts(&csv.batches()[0], column);
+        let c = reader.column_index(column).unwrap();
+        let got: Vec<Option<String>> = rows
+            .iter()
+            .map(|r| Some(r.cells()[c].to_text().into_owned()).filter(|t| !t.is_empty()))
+            .collect();
+        let want: Vec<Option<String>> = match k {
+            // 150000 and 25000.5 in the CSV are the floats 150000 and 25000.5.
+            2 => want
+                .iter()
+                .map(|v| v.as_ref().map(|s| s.parse::<f64>().unwrap().to_string()))
+                .collect(),
+            _ => want,
+        };
+        assert_eq!(got, want, "{column}");
+    }
+}
+
+#[test]
+fn open_names_the_file_of_a_damaged_parquet_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("broken.parquet");
+    std::fs::write(&path, b"PAR1 not really").unwrap();
+    let err = crm_arrow::open(&path, &crm_excel::ReaderBuilder::new()).unwrap_err();
+    assert!(err.to_string().starts_with(&path.display().to_string()), "{err}");
+}

@@ -75,3 +75,67 @@ fn other_extensions_are_refused() {
         "out.ods: unsupported file type (expected .csv, .parquet, .xlsx or -)"
     );
 }
+
+/// A table of cells written as Parquet gets a type per column from its cells, and reads back
+/// through `open` as the same cells.
+#[test]
+fn write_table_types_columns_by_their_cells_and_reads_back_the_same_cells() {
+    use chrono::NaiveDate;
+    use crm_excel::{Cell, ReaderBuilder, Table};
+    let day = NaiveDate::from_ymd_opt(2026, 3, 14).unwrap();
+    let mut table = Table::new(
+        ["nik", "plafon", "score", "lahir", "dihubungi", "aktif", "catatan", "kosong"]
+            .map(String::from)
+            .to_vec(),
+    );
+    table
+        .push_row(vec![
+            Cell::from("3201014101900001"),
+            Cell::Int(15_000_000),
+            Cell::Float(0.25),
+            Cell::Date(day),
+            Cell::DateTime(day.and_hms_opt(9, 30, 0).unwrap()),
+            Cell::Bool(true),
+            Cell::from("=1+1"),
+            Cell::Empty,
+        ])
+        .unwrap();
+    table
+        .push_row(vec![
+            Cell::from("3174055203850002"),
+            Cell::Empty,
+            Cell::Int(1),
+            Cell::Empty,
+            Cell::Date(day),
+            Cell::Bool(false),
+            Cell::Int(7),
+            Cell::Empty,
+        ])
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("t.parquet");
+    crm_arrow::write_table(&path, &table, &WriteOptions::new()).unwrap();
+    let back = read(&path, &ReadOptions::new()).unwrap();
+    assert_eq!(
+        crate::util::types(&back.batches()[0]),
+        [
+            ("nik".into(), DataType::Utf8),
+            ("plafon".into(), DataType::Int64),
+            ("score".into(), DataType::Float64),
+            ("lahir".into(), DataType::Date32),
+            ("dihubungi".into(), DataType::Timestamp(arrow_schema::TimeUnit::Microsecond, None)),
+            ("aktif".into(), DataType::Boolean),
+            ("catatan".into(), DataType::Utf8),
+            ("kosong".into(), DataType::Utf8),
+        ]
+    );
+    let rows = crm_arrow::open(&path, &ReaderBuilder::new()).unwrap().read_all().unwrap();
+    let mut want = table.rows().to_vec();
+    // A mixed column holds each value's text; a number in a Float64 column is a float;
+    // a date in a timestamp column is its midnight.
+    want[1][2] = Cell::Float(1.0);
+    want[1][4] = Cell::DateTime(day.and_hms_opt(0, 0, 0).unwrap());
+    want[1][6] = Cell::from("7");
+    let got: Vec<Vec<Cell>> = rows.into_iter().map(|r| r.into_cells()).collect();
+    assert_eq!(got, want);
+}

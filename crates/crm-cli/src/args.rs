@@ -6,8 +6,13 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// CRM analytics for Indonesian lenders and retailers: merge branch Excel files, repair broken
 /// text exports, and run the whole pipeline on generated data with `crm demo`.
+///
+/// Tables are chosen by extension. Inputs: .csv, workbooks (.xlsx .xlsm .xls .xlsb .ods),
+/// .parquet, or - (CSV on standard input). Outputs: .csv, .xlsx, .parquet (real types), or -
+/// (CSV on standard output; a run that rejects rows needs a file, which gets the rejects
+/// beside it as OUT.rejects.csv / OUT.rejects.parquet or a Rejects sheet).
 #[derive(Debug, Parser)]
-#[command(name = "crm", version, about, propagate_version = true)]
+#[command(name = "crm", version, about, long_about, propagate_version = true)]
 pub(crate) struct Cli {
     #[command(subcommand)]
     pub(crate) command: Command,
@@ -70,7 +75,7 @@ pub(crate) enum SegmentAction {
 
 #[derive(Debug, Args)]
 pub(crate) struct SegmentArgs {
-    /// The customers: .csv or a workbook, one row per customer (e.g. a `crm rfm` output).
+    /// The customers (.csv, a workbook, .parquet or -), one row per customer (e.g. a `crm rfm` output).
     #[arg(value_name = "IN", required = true)]
     pub(crate) input: Option<PathBuf>,
     /// The numeric feature columns, e.g. `recency_days,frequency,monetary`.
@@ -97,7 +102,7 @@ pub(crate) struct SegmentArgs {
     /// Cluster names from best to worst (default: Champions ... Lost).
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub(crate) names: Vec<String>,
-    /// The output: the input rows plus `cluster` and `cluster_name`: .csv or .xlsx (adds
+    /// The output: the input rows plus `cluster` and `cluster_name`: .csv, .parquet, .xlsx (adds
     /// Profiles and, with --k-range, Selection sheets).
     #[arg(long, value_name = "OUT", required = true)]
     pub(crate) out: Option<PathBuf>,
@@ -117,7 +122,7 @@ pub(crate) struct PredictArgs {
     /// A model written by `crm segment --model-out`.
     #[arg(long, value_name = "MODEL.json")]
     pub(crate) model: PathBuf,
-    /// The input rows plus `cluster` and `cluster_name`: .csv or .xlsx.
+    /// The input rows plus `cluster` and `cluster_name`: .csv, .parquet, .xlsx or -.
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
 }
@@ -147,13 +152,13 @@ pub(crate) enum MailCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct MailPlanArgs {
-    /// The leads: .csv or a workbook, with a branch column.
+    /// The leads (.csv, a workbook, .parquet or -), with a branch column.
     #[arg(value_name = "LEADS")]
     pub(crate) input: PathBuf,
     /// The branch column of the leads.
     #[arg(long, default_value = "branch", value_name = "C")]
     pub(crate) branch_col: String,
-    /// The branch directory: .csv or a workbook with columns `branch`, `email` (one row per
+    /// The branch directory (.csv, a workbook or .parquet) with columns `branch`, `email` (one row per
     /// recipient) and optionally `cc`, `area`.
     #[arg(long, value_name = "FILE")]
     pub(crate) directory: PathBuf,
@@ -260,13 +265,13 @@ pub(crate) struct MessageRenderArgs {
     /// The template (plain text).
     #[arg(long, value_name = "T.txt")]
     pub(crate) template: PathBuf,
-    /// The customers: .csv or a workbook; columns are the placeholders.
+    /// The customers (.csv, a workbook, .parquet or -); columns are the placeholders.
     #[arg(long, value_name = "CUSTOMERS")]
     pub(crate) input: PathBuf,
     /// The channel (length limit).
     #[arg(long, value_enum)]
     pub(crate) channel: ChannelArg,
-    /// Every rendered row with a `text` column: .csv or .xlsx; rows that cannot be
+    /// Every rendered row with a `text` column: .csv, .parquet, .xlsx or -; rows that cannot be
     /// rendered go to OUT.rejects.csv (or a Rejects sheet).
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
@@ -281,7 +286,7 @@ pub(crate) enum ChannelArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct AutodebitArgs {
-    /// The customers: .csv or a workbook with a debit-day column.
+    /// The customers (.csv, a workbook, .parquet or -) with a debit-day column.
     #[arg(long, value_name = "FILE")]
     pub(crate) customers: PathBuf,
     /// The debit-day column (day of month, 1-31).
@@ -296,7 +301,7 @@ pub(crate) struct AutodebitArgs {
     /// Weekend days (default sat,sun).
     #[arg(long, value_delimiter = ',', default_value = "sat,sun", value_name = "DAYS")]
     pub(crate) weekend: Vec<String>,
-    /// The customers affected, with scheduled_date, moved_to and reason: .csv or .xlsx.
+    /// The customers affected, with scheduled_date, moved_to and reason: .csv, .parquet, .xlsx or -.
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
 }
@@ -315,7 +320,7 @@ pub(crate) enum LeadsCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct LeadsTrainArgs {
-    /// Labelled leads: .csv or a workbook.
+    /// Labelled leads: .csv, a workbook, .parquet or -.
     #[arg(value_name = "IN")]
     pub(crate) input: PathBuf,
     /// A single target (e.g. booking).
@@ -394,7 +399,7 @@ pub(crate) struct LeadsScoreArgs {
     /// A pipeline from `crm leads train`.
     #[arg(long, value_name = "MODEL.json")]
     pub(crate) model: PathBuf,
-    /// The scored leads: .csv or .xlsx; rows that cannot be scored go to OUT.rejects.csv
+    /// The scored leads: .csv, .parquet, .xlsx or -; rows that cannot be scored go to OUT.rejects.csv
     /// (or a Rejects sheet).
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
@@ -428,7 +433,7 @@ pub(crate) struct LeadsMonitorArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct AudienceArgs {
-    /// The member table: .csv, .xlsx, ...
+    /// The member table: .csv, a workbook, .parquet or -.
     #[arg(value_name = "MEMBERS")]
     pub(crate) input: PathBuf,
     /// The selection rules, one per line: `where COL OP VALUE`, `exclude COL`, `dedup COL`,
@@ -447,8 +452,9 @@ pub(crate) struct AudienceArgs {
     /// `member_id,name,email,phone`).
     #[arg(long, value_delimiter = ',', value_name = "A,B,C")]
     pub(crate) columns: Vec<String>,
-    /// The audience: .xlsx (one sheet per split group, plus Steps and Left out) or .csv
-    /// (one file per split group, plus OUT.status.csv with every member's fate).
+    /// The audience: .xlsx (one sheet per split group, plus Steps and Left out) or .csv /
+    /// .parquet (one file per split group, plus OUT.steps and OUT.status with every
+    /// member's fate, in the same format).
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
 }
@@ -471,14 +477,14 @@ pub(crate) struct BacktestArgs {
     /// the outcome file is the positive outcome (e.g. an attendance list).
     #[arg(long, value_name = "C")]
     pub(crate) outcome_col: Option<String>,
-    /// Per-segment rates, intervals, lift and the capture curve: .csv or .xlsx.
+    /// Per-segment rates, intervals, lift and the capture curve: .csv, .parquet, .xlsx or -.
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
 }
 
 #[derive(Debug, Args)]
 pub(crate) struct RfmArgs {
-    /// The transactions: .csv (streamed), .parquet (typed date and amount columns are taken
+    /// The transactions: .csv (streamed), - (CSV on stdin), .parquet (typed date and amount columns are taken
     /// as they are), or a workbook (.xlsx, .xls, ...).
     #[arg(value_name = "TX_FILE")]
     pub(crate) input: PathBuf,
@@ -519,8 +525,8 @@ pub(crate) struct RfmArgs {
     pub(crate) segments: String,
     /// The output: .csv (plus OUT.rejects.csv next to it when rows were rejected), .parquet
     /// (the CSV's columns with real types: dates, counts, floats; rejects in
-    /// OUT.rejects.parquet) or .xlsx (Customers, Thresholds, Segments, Coverage and Rejects
-    /// sheets).
+    /// OUT.rejects.parquet), .xlsx (Customers, Thresholds, Segments, Coverage and Rejects
+    /// sheets) or - (CSV on stdout).
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
     /// Also write a self-contained HTML report: segment sizes and R x F heat maps.
@@ -583,10 +589,10 @@ pub(crate) enum IdCommand {
 
 #[derive(Debug, Args)]
 pub(crate) struct ValidateArgs {
-    /// The customer file: .csv, .xlsx, .xls, ...
+    /// The customer file: .csv, a workbook (.xlsx, .xls, ...), .parquet or -.
     #[arg(value_name = "INPUT")]
     pub(crate) input: PathBuf,
-    /// The output: .xlsx (Data, Summary, Errors sheets) or .csv.
+    /// The output: .xlsx (Data, Summary, Errors sheets), or the Data table as .csv, .parquet or -.
     #[arg(long, value_name = "OUTPUT")]
     pub(crate) out: PathBuf,
     /// The sheet to read (default: the first).
@@ -680,7 +686,7 @@ pub(crate) struct MergeArgs {
     /// Files (.xlsx .xlsm .xlsb .xls .ods .csv) and folders holding them.
     #[arg(required = true, value_name = "FILES|DIRS")]
     pub(crate) inputs: Vec<PathBuf>,
-    /// The merged output: .xlsx or .csv.
+    /// The merged output: .xlsx, .csv, .parquet or -.
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
     #[command(flatten)]
@@ -710,11 +716,11 @@ pub(crate) struct MergeArgs {
     /// Read every sheet of every workbook.
     #[arg(long)]
     pub(crate) all_sheets: bool,
-    /// Also write the duplicates report (which row was kept for each dropped row) as CSV.
-    #[arg(long, value_name = "FILE.csv")]
+    /// Also write the duplicates report (which row was kept for each dropped row): .csv, .parquet or .xlsx.
+    #[arg(long, value_name = "FILE")]
     pub(crate) duplicates_out: Option<PathBuf>,
-    /// Also write the rejected rows (file, sheet, row, reason) as CSV.
-    #[arg(long, value_name = "FILE.csv")]
+    /// Also write the rejected rows (file, sheet, row, reason): .csv, .parquet or .xlsx.
+    #[arg(long, value_name = "FILE")]
     pub(crate) rejects_out: Option<PathBuf>,
 }
 
@@ -727,7 +733,7 @@ pub(crate) enum KeepArg {
 
 #[derive(Debug, Args)]
 pub(crate) struct SplitArgs {
-    /// The table to split: .xlsx, .xls, .csv, ...
+    /// The table to split: .csv, a workbook (.xlsx, .xls, ...), .parquet or -.
     #[arg(value_name = "IN")]
     pub(crate) input: PathBuf,
     /// The column whose values name the groups, e.g. `branch`.
@@ -768,7 +774,7 @@ pub(crate) struct RepairArgs {
     /// The text encoding.
     #[arg(long, value_enum, default_value_t = EncodingArg::Auto)]
     pub(crate) encoding: EncodingArg,
-    /// The repaired records: .csv or .xlsx (split into sheets past 1,048,575 rows).
+    /// The repaired records: .csv, - (stdout) or .xlsx (split into sheets past 1,048,575 rows).
     #[arg(long, value_name = "OUT")]
     pub(crate) out: PathBuf,
     /// The rejected lines, as CSV (first_line, last_line, reason, raw).

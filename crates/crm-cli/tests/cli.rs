@@ -424,7 +424,7 @@ fn missing_input_bad_filter_and_bad_output_exit_2() {
         ),
         (
             vec!["excel", "merge", s(&depok), "--out", "out.pdf"],
-            "the output must end in .xlsx or .csv",
+            "the output must end in .xlsx, .csv or .parquet, or be -",
         ),
     ];
     for (args, expected) in cases {

@@ -79,6 +79,7 @@ fn file_name(path: &Path) -> String {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Merger {
+    opener: Option<Opener>,
     aliases: Aliases,
     passwords: Passwords,
     header: HeaderRow,
@@ -249,11 +250,24 @@ pub struct Merged {
 /// its columns, its rows and their row numbers.
 type Part = (usize, Vec<usize>, Vec<Vec<Cell>>, Vec<u64>);
 
+/// A function that opens the inputs of a format crm-excel does not read ([`Merger::opener`]).
+type OpenFn = dyn Fn(&Path) -> Option<Result<Reader>> + Send + Sync;
+
+#[derive(Clone)]
+struct Opener(std::sync::Arc<OpenFn>);
+
+impl std::fmt::Debug for Opener {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Opener(..)")
+    }
+}
+
 impl Merger {
     /// A merger with the built-in aliases, no passwords, automatic header rows, the first
     /// sheet of each workbook, provenance columns and type inference on.
     pub fn new() -> Merger {
         Merger {
+            opener: None,
             aliases: Aliases::builtin(),
             passwords: Passwords::new(),
             header: HeaderRow::Auto,
@@ -264,6 +278,33 @@ impl Merger {
             filters: Vec::new(),
             dedup: None,
         }
+    }
+
+    /// Opens the inputs crm-excel cannot: `open` is asked first for every input and returns
+    /// `None` for those it leaves to crm-excel (crm-arrow passes its Parquet reader here, so
+    /// `crm excel merge` merges `.parquet` files too, without crm-excel depending on Arrow).
+    /// The reader it returns is merged like a CSV file's: its rows keep their numbers.
+    ///
+    /// ```
+    /// use crm_excel::{Cell, Merger, Reader, Row};
+    /// let merger = Merger::new().opener(|path| {
+    ///     let is_memory = path.extension().is_some_and(|e| e == "mem");
+    ///     is_memory.then(|| {
+    ///         let rows = vec![Ok(Row::new(1, vec![Cell::from("Budi")]))];
+    ///         Ok(Reader::from_rows(vec!["Nama".into()], rows).with_file(path))
+    ///     })
+    /// });
+    /// let merged = merger.merge(&["branch.mem"])?;
+    /// assert_eq!(merged.table.rows()[0][0], Cell::from("Budi"));
+    /// # Ok::<(), crm_excel::Error>(())
+    /// ```
+    #[must_use]
+    pub fn opener<F>(mut self, open: F) -> Merger
+    where
+        F: Fn(&Path) -> Option<Result<Reader>> + Send + Sync + 'static,
+    {
+        self.opener = Some(Opener(std::sync::Arc::new(open)));
+        self
     }
 
     /// The header aliases. Default: [`Aliases::builtin`].
@@ -523,6 +564,9 @@ impl Merger {
 
     /// Opens the sheets of one file to merge.
     fn open(&self, path: &Path) -> Result<(Vec<Reader>, bool)> {
+        if let Some(opened) = self.opener.as_ref().and_then(|o| (o.0)(path)) {
+            return Ok((vec![opened?], false));
+        }
         if Format::from_path(path) == Some(Format::Csv) {
             let mut builder = crate::ReaderBuilder::new();
             builder.header_row(self.header).infer_types(self.infer_types);

@@ -670,10 +670,14 @@ impl Row {
     }
 }
 
+/// Rows another reader produced ([`Reader::from_rows`]).
+type RowIter = Box<dyn Iterator<Item = Result<Row>> + Send>;
+
 enum Source {
     /// A workbook sheet and the column its header starts at.
     Sheet(Box<SheetStream>, u32),
     Csv(Box<CsvSource>),
+    Rows(RowIter),
 }
 
 /// A sheet or delimited file opened for reading: its headers and then its rows.
@@ -758,6 +762,44 @@ impl Reader {
         })
     }
 
+    /// A reader over rows that another source produced: a Parquet file decoded by
+    /// crm-arrow, a database cursor. The rows keep the numbers they come with; each is cut or
+    /// padded to the headers' width (cells beyond it become [`Row::stray_cells`], named by
+    /// their 1-based field number). Errors the rows carry are returned as they are, with the
+    /// file named once [`with_file`](Self::with_file) has set it.
+    ///
+    /// ```
+    /// use crm_excel::{Cell, Reader, Row};
+    /// let rows = vec![Ok(Row::new(1, vec![Cell::from("C1"), Cell::Int(250_000)]))];
+    /// let mut reader = Reader::from_rows(vec!["customer".into(), "amount".into()], rows)
+    ///     .with_file("tx.parquet");
+    /// assert_eq!(reader.column_index("Customer")?, 0);
+    /// let row = reader.rows().next().unwrap()?;
+    /// assert_eq!(row.cells()[1], Cell::Int(250_000));
+    /// # Ok::<(), crm_excel::Error>(())
+    /// ```
+    pub fn from_rows<I>(headers: Vec<String>, rows: I) -> Reader
+    where
+        I: IntoIterator<Item = Result<Row>>,
+        I::IntoIter: Send + 'static,
+    {
+        Reader {
+            headers,
+            header_row: None,
+            rows_above_header: 0,
+            source: Source::Rows(Box::new(rows.into_iter())),
+            position: Position::default(),
+        }
+    }
+
+    /// Names the file this reader reads in its [`position`](Self::position) and in the
+    /// errors its rows give (for a reader made with [`from_rows`](Self::from_rows) or
+    /// [`ReaderBuilder::from_csv_reader`], which know no file; `-` for standard input).
+    pub fn with_file(mut self, path: impl AsRef<Path>) -> Reader {
+        self.position.file = Some(path.as_ref().to_path_buf());
+        self
+    }
+
     /// The column names, as written in the header (trimmed; blanks become `column_x`,
     /// repeats get `_2`, `_3`, ...).
     pub fn headers(&self) -> &[String] {
@@ -832,6 +874,25 @@ impl Reader {
                     })
                 })
             }
+            Source::Rows(rows) => match rows.next()? {
+                Ok(mut row) => {
+                    if row.cells.len() > width {
+                        let extra = row.cells.split_off(width);
+                        let stray = extra
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(_, c)| !c.is_empty())
+                            .map(|(k, c)| ((width + k + 1).to_string(), c));
+                        row.stray.extend(stray);
+                    }
+                    row.cells.resize(width, Cell::Empty);
+                    Some(Ok(row))
+                }
+                Err(e) => Some(Err(match &self.position.file {
+                    Some(f) => e.in_file(f),
+                    None => e,
+                })),
+            },
         }
     }
 

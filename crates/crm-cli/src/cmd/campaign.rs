@@ -1,11 +1,9 @@
 //! `crm audience` and `crm backtest`: campaign lists and what past campaigns achieved.
 
 use std::collections::{HashMap, HashSet};
-use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
-use crate::cmd::write_csv;
+use crate::cmd::write_table;
 use anyhow::{Context, bail};
 use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter, safe_file_stem};
 use crm_rfm::{AudienceSpec, MemberStatus, Members, backtest, select_audience};
@@ -20,7 +18,7 @@ pub(crate) type TextRows = Vec<(u64, Vec<String>)>;
 /// A whole table as text (dates as `YYYY-MM-DD`, date-times with a time of day as
 /// `YYYY-MM-DD HH:MM:SS`, which every date reader here accepts): the header and the rows.
 pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextRows)> {
-    let mut reader = ReaderBuilder::new().infer_types(false).from_path(path)?;
+    let mut reader = crate::cmd::open(path, ReaderBuilder::new().infer_types(false))?;
     let headers = reader.headers().to_vec();
     let mut rows = Vec::new();
     // Rows with values beyond the last header: the values have no column, so they are
@@ -179,10 +177,18 @@ pub(crate) fn audience(args: &AudienceArgs) -> anyhow::Result<AudienceOutcome> {
             xlsx.save(&args.out)?;
             eprintln!("wrote {}", args.out.display());
         }
-        OutKind::Csv => {
+        OutKind::Table => {
+            if args.out.as_os_str() == "-" {
+                bail!(
+                    "an audience is several tables (lists, steps, status): give a .csv, .parquet \
+                     or .xlsx file for --out, not -"
+                );
+            }
             let stem =
                 args.out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            let sibling = |suffix: &str| args.out.with_file_name(format!("{stem}{suffix}.csv"));
+            let ext =
+                args.out.extension().map(|e| e.to_string_lossy().into_owned()).unwrap_or_default();
+            let sibling = |suffix: &str| args.out.with_file_name(format!("{stem}{suffix}.{ext}"));
             let mut paths: Vec<PathBuf> = Vec::new();
             if a.groups.is_empty() {
                 paths.push(args.out.clone());
@@ -195,8 +201,7 @@ pub(crate) fn audience(args: &AudienceArgs) -> anyhow::Result<AudienceOutcome> {
             paths.push(sibling(".status"));
             let tables = lists.iter().map(|(_, t)| t).chain([&steps, &status]);
             for (path, t) in paths.iter().zip(tables) {
-                let file = File::create(path).with_context(|| path.display().to_string())?;
-                write_csv(t, BufWriter::new(file)).with_context(|| path.display().to_string())?;
+                write_table(path, t)?;
                 eprintln!("wrote {}", path.display());
             }
         }
@@ -312,10 +317,7 @@ pub(crate) fn backtest_cmd(args: &BacktestArgs) -> anyhow::Result<crm_rfm::Backt
         ])?;
     }
     match kind {
-        OutKind::Csv => {
-            let file = File::create(&args.out).with_context(|| args.out.display().to_string())?;
-            write_csv(&t, BufWriter::new(file))?;
-        }
+        OutKind::Table => write_table(&args.out, &t)?,
         OutKind::Xlsx => {
             let mut xlsx = XlsxWriter::new();
             xlsx.write_table("Backtest", &t)?;

@@ -1,12 +1,11 @@
 //! `crm excel merge` and `crm excel split`.
 
 use std::fs::File;
-use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
 
-use crate::cmd::write_csv;
+use crate::cmd::write_table;
 use crm_excel::{
     Aliases, Cell, Dedup, DedupReport, ErrorKind, HeaderRow, Keep, MergeReport, Merged, Merger,
     Origin, Passwords, ReaderBuilder, Sheets, Table, TableStyle, XlsxWriter, collect_inputs,
@@ -43,7 +42,7 @@ pub(crate) fn header_row(args: &HeaderArgs) -> HeaderRow {
 }
 
 /// A sheet without a header row found: say how to read it.
-fn with_header_hint(err: crm_excel::Error) -> anyhow::Error {
+pub(crate) fn with_header_hint(err: crm_excel::Error) -> anyhow::Error {
     if matches!(err.kind(), ErrorKind::NoHeader { .. }) {
         anyhow::anyhow!(
             "{err}; give the header row with --header-row N, or read every row as data with \
@@ -57,49 +56,37 @@ fn with_header_hint(err: crm_excel::Error) -> anyhow::Error {
 /// Output kinds, by extension.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum OutKind {
+    /// A workbook: every table as a sheet.
     Xlsx,
-    Csv,
+    /// One table per file: `.csv`, `.parquet`, or `-` (CSV on standard output).
+    Table,
 }
 
 pub(crate) fn out_kind(path: &Path) -> anyhow::Result<OutKind> {
+    if path.as_os_str() == "-" {
+        return Ok(OutKind::Table);
+    }
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
         Some("xlsx") => Ok(OutKind::Xlsx),
-        Some("csv") => Ok(OutKind::Csv),
-        _ => bail!("{}: the output must end in .xlsx or .csv", path.display()),
+        Some("csv" | "parquet") => Ok(OutKind::Table),
+        _ => bail!(
+            "{}: the output must end in .xlsx, .csv or .parquet, or be - (CSV on standard output)",
+            path.display()
+        ),
     }
 }
 
-/// Writes `sheets` to an .xlsx (a Rejects sheet after them when there are rejects), or the
-/// first sheet to a .csv with the rejects beside it as `OUT.rejects.csv`.
+/// Writes `sheets` and the rejects by crm-arrow's layout ([`crm_arrow::write_sheets`]): all
+/// sheets and a Rejects sheet in an .xlsx, else the first sheet with the rejects beside it as
+/// `OUT.rejects.csv` / `OUT.rejects.parquet`.
 pub(crate) fn write_with_rejects(
     out: &Path,
     sheets: &[(&str, &Table)],
     rejects: &Table,
 ) -> anyhow::Result<()> {
-    match out_kind(out)? {
-        OutKind::Xlsx => {
-            let mut all = sheets.to_vec();
-            if !rejects.is_empty() {
-                all.push(("Rejects", rejects));
-            }
-            let mut xlsx = XlsxWriter::new();
-            xlsx.write_tables(&all)?;
-            xlsx.save(out)?;
-        }
-        OutKind::Csv => {
-            let write = |path: &Path, t: &Table| -> anyhow::Result<()> {
-                let file = File::create(path).with_context(|| path.display().to_string())?;
-                write_csv(t, BufWriter::new(file)).with_context(|| path.display().to_string())
-            };
-            write(out, sheets.first().context("nothing to write")?.1)?;
-            if !rejects.is_empty() {
-                let stem =
-                    out.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-                let path = out.with_file_name(format!("{stem}.rejects.csv"));
-                write(&path, rejects)?;
-                eprintln!("wrote {}", path.display());
-            }
-        }
+    let written = crm_arrow::write_sheets(out, sheets, rejects, &crate::cmd::write_options())?;
+    for path in written.iter().skip(1) {
+        eprintln!("wrote {}", path.display());
     }
     Ok(())
 }
@@ -132,6 +119,7 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
         (None, false) => Sheets::First,
     };
     let mut merger = Merger::new()
+        .opener(crm_arrow::parquet_opener)
         .aliases(aliases)
         .passwords(passwords)
         .header_row(header_row(&args.header))
@@ -156,12 +144,10 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
     let Merged { table, report } = merged.map_err(with_header_hint)?;
     let duplicates = duplicates_table(&report.dedup)?;
     if let Some(path) = &args.duplicates_out {
-        let file = File::create(path).with_context(|| path.display().to_string())?;
-        write_csv(&duplicates, BufWriter::new(file))?;
+        write_table(path, &duplicates)?;
     }
     if let Some(path) = &args.rejects_out {
-        let file = File::create(path).with_context(|| path.display().to_string())?;
-        write_csv(&rejects_table(&report), BufWriter::new(file))?;
+        write_table(path, &rejects_table(&report))?;
     }
     match kind {
         OutKind::Xlsx => {
@@ -177,11 +163,7 @@ pub(crate) fn merge(args: &MergeArgs) -> anyhow::Result<MergeOutcome> {
             }
             xlsx.save(&args.out)?;
         }
-        OutKind::Csv => {
-            let file = File::create(&args.out).with_context(|| args.out.display().to_string())?;
-            write_csv(&table, BufWriter::new(file))
-                .with_context(|| args.out.display().to_string())?;
-        }
+        OutKind::Table => write_table(&args.out, &table)?,
     }
     let outcome = MergeOutcome {
         rows: table.len(),
@@ -390,7 +372,7 @@ fn print_merge_summary(
                 + if outcome.duplicates > 0 { ", Duplicates" } else { "" }
                 + if outcome.rejected > 0 { ", Rejected)" } else { ")" }
         }
-        OutKind::Csv => String::new(),
+        OutKind::Table => String::new(),
     };
     eprintln!("wrote {}: {} rows{sheets}", args.out.display(), thousands(outcome.rows as u64));
 }
@@ -407,7 +389,7 @@ pub(crate) fn split(args: &SplitArgs) -> anyhow::Result<SplitOutcome> {
     if let Some(sheet) = &args.sheet {
         builder.sheet_name(sheet);
     }
-    let mut reader = builder.from_path(&args.input).map_err(with_header_hint)?;
+    let mut reader = crate::cmd::open(&args.input, &builder)?;
     let mut table = Table::new(reader.headers().to_vec());
     let mut rejected = Vec::new();
     for row in reader.rows() {

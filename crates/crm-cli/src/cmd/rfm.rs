@@ -42,7 +42,9 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
     } else {
         let out = args.out.display();
         let kind = out_kind(&args.out);
-        Some(kind.map_err(|_| anyhow!("{out}: the output must end in .csv, .xlsx or .parquet"))?)
+        Some(kind.map_err(|_| {
+            anyhow!("{out}: the output must end in .csv, .xlsx or .parquet, or be - (stdout)")
+        })?)
     };
     let as_of = crate::cmd::id::as_of(Some(&args.as_of))?;
     let rules = load_rules(&args.segments)?;
@@ -82,8 +84,8 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
     };
     let is_csv = args.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
         == Some("csv".into());
-    let features = if is_parquet(&args.input) {
-        read_parquet(&args.input, &columns, as_of, options)?
+    let features = if is_parquet(&args.input) || args.input.as_os_str() == "-" {
+        read_arrow(&args.input, &columns, as_of, options)?
     } else {
         let mut builder = FeatureBuilder::new(as_of, options);
         if is_csv {
@@ -104,7 +106,12 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
     let started = Instant::now();
     match kind {
         None => write_parquet(&args.out, &args.by, &outcome, &segments)?,
-        Some(OutKind::Csv) => {
+        Some(OutKind::Table) => {
+            let rejected = outcome.features.rejects().len();
+            if args.out.as_os_str() == "-" && rejected > 0 {
+                return Err(crm_arrow::Error::RejectsNeedAFile { rows: rejected })
+                    .with_context(|| args.input.display().to_string());
+            }
             write_customers_csv(&args.out, &args.by, &outcome, &segments)?;
             if !outcome.features.rejects().is_empty() {
                 let path = rejects_path(&args.out);
@@ -384,9 +391,10 @@ fn read_workbook(
     Ok(())
 }
 
-/// Reads a Parquet file through crm-arrow: only the named columns are decoded, typed
-/// columns (dates, numbers) are taken as they are and text ones parsed as in a CSV file.
-fn read_parquet(
+/// Reads a Parquet file (or CSV on standard input) through crm-arrow: only the named
+/// columns are decoded, typed columns (dates, numbers) are taken as they are and text ones
+/// parsed as in a CSV file.
+fn read_arrow(
     path: &Path,
     columns: &Columns<'_>,
     as_of: chrono::NaiveDate,
@@ -459,7 +467,11 @@ fn write_customers_csv(
     outcome: &RfmOutcome,
     segments: &Segments<'_>,
 ) -> anyhow::Result<()> {
-    let file = File::create(path).with_context(|| path.display().to_string())?;
+    let file: Box<dyn Write> = if path.as_os_str() == "-" {
+        Box::new(std::io::stdout().lock())
+    } else {
+        Box::new(File::create(path).with_context(|| path.display().to_string())?)
+    };
     let mut w = BufWriter::with_capacity(1 << 20, file);
     let mut head = Vec::new();
     for (k, h) in header(by).iter().enumerate() {

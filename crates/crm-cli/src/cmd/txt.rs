@@ -41,6 +41,15 @@ fn delimiter(arg: &str) -> anyhow::Result<u8> {
 
 pub(crate) fn repair(args: &RepairArgs) -> anyhow::Result<RepairStats> {
     let kind = out_kind(&args.out)?;
+    let is_parquet = args.out.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet"));
+    if is_parquet {
+        // The repair streams records of any size in constant memory; a Parquet writer would
+        // hold each row group of text. Repair to CSV, then convert.
+        bail!(
+            "{}: crm txt repair writes .csv, .xlsx or - (stdout), not Parquet",
+            args.out.display()
+        );
+    }
     if args.columns == 0 {
         bail!("--columns must be at least 1");
     }
@@ -66,7 +75,11 @@ pub(crate) fn repair(args: &RepairArgs) -> anyhow::Result<RepairStats> {
     let rejects = BufWriter::with_capacity(1 << 16, rejects);
     let in_name = args.input.display().to_string();
     let stats = match kind {
-        OutKind::Csv => {
+        OutKind::Table if args.out.as_os_str() == "-" => {
+            let out = BufWriter::with_capacity(1 << 16, std::io::stdout());
+            repair_to_csv(reader, options, out, rejects).with_context(|| in_name.clone())?
+        }
+        OutKind::Table => {
             let mut out = create_preallocated(&args.out, len)
                 .with_context(|| args.out.display().to_string())?;
             let stats = repair_to_csv(reader, options, &mut out, rejects)

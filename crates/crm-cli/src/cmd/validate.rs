@@ -1,9 +1,6 @@
 //! `crm id validate`: a customer file checked record by record.
 
-use std::fs::File;
-use std::io::BufWriter;
-
-use crate::cmd::write_csv;
+use crate::cmd::write_table;
 use anyhow::{Context, bail};
 use crm_excel::{Aliases, Cell, ReaderBuilder, Table, TableStyle, XlsxWriter};
 use crm_idvalidate::{BirthplaceMatcher, Record, RecordValidator, Status};
@@ -39,7 +36,7 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
     if let Some(sheet) = &args.sheet {
         builder.sheet_name(sheet);
     }
-    let mut reader = builder.from_path(&args.input)?;
+    let mut reader = crate::cmd::open(&args.input, &builder)?;
     let headers = reader.headers().to_vec();
 
     // Columns: named by flag (an unknown name is an error), else found by header alias.
@@ -155,11 +152,7 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
     }
     let count = |s: Status| batch.summary.by_status.get(&s).copied().unwrap_or(0);
     match kind {
-        OutKind::Csv => {
-            let file = File::create(&args.out).with_context(|| args.out.display().to_string())?;
-            write_csv(&data, BufWriter::new(file))
-                .with_context(|| args.out.display().to_string())?;
-        }
+        OutKind::Table => write_table(&args.out, &data)?,
         OutKind::Xlsx => {
             // The sheets are filled in parallel: the data sheet is the long one.
             let (summary, errors) = (summary_table(&batch), errors_table(&batch, &numbers));
