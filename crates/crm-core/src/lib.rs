@@ -58,6 +58,7 @@ mod boolean;
 mod date;
 mod email;
 mod escape;
+mod header;
 mod mask;
 mod phone;
 mod quantile;
@@ -69,6 +70,7 @@ pub use crate::{
     date::{Date, DateError, DateTime, Time, parse_date, parse_datetime},
     email::{EmailError, check_email, is_email},
     escape::{escape_html, is_formula_like, neutralize_formula},
+    header::{column_list, find_column, normalize_header},
     mask::{mask, mask_email, mask_if_personal},
     phone::{is_mobile, normalize_mobile, normalize_phone},
     quantile::{QuantilePosition, lerp, quantile_position, quantile_sorted},

@@ -6,8 +6,8 @@ use std::path::Path;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// Normalises a header for matching: lower case, every run of characters other than ASCII
-/// letters and digits becomes one `_`, and leading/trailing `_` are dropped.
+/// Normalises a header for matching: crm-core's one rule
+/// ([`crm_core::normalize_header`]), here for the aliases.
 ///
 /// ```
 /// use crm_excel::normalize_header;
@@ -16,20 +16,7 @@ use crate::error::{Error, ErrorKind, Result};
 /// assert_eq!(normalize_header("Tgl-Lahir"), "tgl_lahir");
 /// ```
 pub fn normalize_header(header: &str) -> String {
-    let mut out = String::with_capacity(header.len());
-    let mut pending_sep = false;
-    for ch in header.chars() {
-        if ch.is_alphanumeric() {
-            if pending_sep && !out.is_empty() {
-                out.push('_');
-            }
-            pending_sep = false;
-            out.extend(ch.to_lowercase());
-        } else {
-            pending_sep = true;
-        }
-    }
-    out
+    crm_core::normalize_header(header)
 }
 
 /// The column names for an error message, joined by `, `. A header row can be a data row in
@@ -45,7 +32,7 @@ pub fn normalize_header(header: &str) -> String {
 /// );
 /// ```
 pub fn column_list<S: AsRef<str>>(headers: &[S]) -> String {
-    masked_columns(headers).join(", ")
+    crm_core::column_list(headers)
 }
 
 /// The column names, each masked when it looks like personal data (see [`column_list`]).

@@ -947,11 +947,7 @@ impl Reader {
 /// [`ErrorKind::MissingColumn`] listing the columns that exist ([`column_list`](crate::column_list): masked
 /// where a header looks like personal data).
 pub fn column_index<S: AsRef<str>>(headers: &[S], name: &str) -> Result<usize> {
-    if let Some(i) = headers.iter().position(|h| h.as_ref() == name) {
-        return Ok(i);
-    }
-    let wanted = normalize_header(name);
-    headers.iter().position(|h| normalize_header(h.as_ref()) == wanted).ok_or_else(|| {
+    crm_core::find_column(headers, name).ok_or_else(|| {
         ErrorKind::MissingColumn {
             name: name.to_owned(),
             available: crate::header::masked_columns(headers),

@@ -92,12 +92,10 @@ pub(crate) fn missing_column<S: AsRef<str>>(name: &str, headers: &[S]) -> Error 
     Error::MissingColumn { name: name.to_string(), available }
 }
 
-/// The position of `name` among `headers`: trimmed, without a byte-order mark, ignoring
-/// ASCII case.
+/// The position of `name` among `headers`, by crm-core's one rule
+/// ([`crm_core::find_column`]: the exact name, then the normalised one).
 pub(crate) fn find_column<S: AsRef<str>>(headers: &[S], name: &str) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| h.as_ref().trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name))
+    crm_core::find_column(headers, name)
 }
 
 /// The 1-based line a CSV error is on (1 when it has no position).

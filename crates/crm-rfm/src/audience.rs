@@ -62,17 +62,15 @@ impl Members {
     }
 
     fn index(&self, name: &str) -> Result<usize, Error> {
-        self.columns.iter().position(|c| c.trim().eq_ignore_ascii_case(name.trim())).ok_or_else(
-            || Error::MissingColumn {
-                name: name.to_string(),
-                // A header row may be a data row: personal-looking names are masked.
-                available: self
-                    .columns
-                    .iter()
-                    .map(|c| crm_core::mask_if_personal(c).into_owned())
-                    .collect(),
-            },
-        )
+        crm_core::find_column(&self.columns, name).ok_or_else(|| Error::MissingColumn {
+            name: name.to_string(),
+            // A header row may be a data row: personal-looking names are masked.
+            available: self
+                .columns
+                .iter()
+                .map(|c| crm_core::mask_if_personal(c).into_owned())
+                .collect(),
+        })
     }
 }
 

@@ -160,8 +160,13 @@ impl Scores {
     ///
     /// # Errors
     /// [`Error::InvalidParameter`] when `bins` is outside 2..=99 or cut points are empty, not
-    /// finite, not strictly ascending or more than 98.
+    /// finite, not strictly ascending or more than 98; [`Error::Empty`] when there is no
+    /// customer to score (every used row was a return of a customer who bought nothing).
     pub fn compute(features: &Features, options: &ScoreOptions) -> Result<Scores, Error> {
+        if features.is_empty() {
+            let usage = features.usage();
+            return Err(Error::Empty { rows: usage.rows, rejected: usage.rejected });
+        }
         let recency: Vec<f64> = features.recency_days().iter().map(|&v| f64::from(v)).collect();
         let frequency: Vec<f64> = features.frequency().iter().map(|&v| f64::from(v)).collect();
         // Only NTILE breaks ties by id.

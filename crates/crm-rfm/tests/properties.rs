@@ -41,6 +41,14 @@ proptest! {
             prop_assert!(c.frequency >= 1);
             prop_assert!(c.last_purchase <= as_of && c.first_purchase <= c.last_purchase);
         }
+        if f.is_empty() {
+            // Only returns of customers who bought nothing: nobody to score, an error (not a
+            // panic).
+            let empty = Scores::compute(&f, &ScoreOptions::new(bins, Binning::Quantile));
+            let is_empty_error = matches!(empty, Err(crm_rfm::Error::Empty { .. }));
+            prop_assert!(is_empty_error, "{:?}", empty.err());
+            return Ok(());
+        }
         for method in [Binning::Quantile, Binning::Ntile] {
             let s = Scores::compute(&f, &ScoreOptions::new(bins, method.clone())).unwrap();
             for (i, score) in s.iter().enumerate() {

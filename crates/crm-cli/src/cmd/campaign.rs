@@ -59,7 +59,7 @@ pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextR
 }
 
 fn column(headers: &[String], name: &str, file: &Path, flag: &str) -> anyhow::Result<usize> {
-    headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name.trim())).with_context(|| {
+    crm_core::find_column(headers, name).with_context(|| {
         format!(
             "{}: {flag} {name:?}: no such column (columns: {})",
             file.display(),

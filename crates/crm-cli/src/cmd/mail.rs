@@ -32,9 +32,7 @@ fn column(headers: &[String], name: &str, file: &Path, what: &str) -> anyhow::Re
 }
 
 fn find(headers: &[String], name: &str) -> Option<usize> {
-    headers
-        .iter()
-        .position(|h| h.trim().trim_start_matches('\u{feff}').eq_ignore_ascii_case(name.trim()))
+    crm_core::find_column(headers, name)
 }
 
 /// What planning produced.

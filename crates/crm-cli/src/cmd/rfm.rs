@@ -188,8 +188,7 @@ impl Columns<'_> {
 
 /// The index of the column a flag names (case, spaces and a BOM ignored).
 fn column(headers: &[String], name: &str, flag: &str, file: &Path) -> anyhow::Result<usize> {
-    let norm = |s: &str| s.trim().trim_start_matches('\u{feff}').to_lowercase();
-    match headers.iter().position(|h| norm(h) == norm(name)) {
+    match crm_core::find_column(headers, name) {
         Some(i) => Ok(i),
         None => bail!(
             "{}: {flag} {name:?}: no such column (columns: {})",

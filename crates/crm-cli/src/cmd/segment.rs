@@ -36,15 +36,13 @@ fn features(
     let cols: Vec<usize> = names
         .iter()
         .map(|n| {
-            headers.iter().position(|h| h.trim().eq_ignore_ascii_case(n.trim())).with_context(
-                || {
-                    format!(
-                        "{}: feature {n:?}: no such column (columns: {})",
-                        file.display(),
-                        crm_excel::column_list(headers)
-                    )
-                },
-            )
+            crm_core::find_column(headers, n).with_context(|| {
+                format!(
+                    "{}: feature {n:?}: no such column (columns: {})",
+                    file.display(),
+                    crm_excel::column_list(headers)
+                )
+            })
         })
         .collect::<anyhow::Result<_>>()?;
     let mut used = Vec::new();
