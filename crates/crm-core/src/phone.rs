@@ -10,7 +10,8 @@
 /// (the country code, when 9 to 12 digits follow it) becomes `0`, and a mobile number that
 /// lost its leading zero in Excel (`8` and 8 to 11 more digits) gets it back. Returns
 /// `None` for text with any other character (letters, `*`), a wrong length, or a number
-/// that does not start with `0` afterwards.
+/// that does not start with one `0` afterwards (`00...` is an international number left
+/// over). The national form is a fixed point: normalising it again gives it back.
 ///
 /// ```
 /// use crm_core::normalize_phone;
@@ -35,9 +36,11 @@ pub fn normalize_phone(text: &str) -> Option<String> {
     // After the country code, the national number without its trunk `0`; `+62 (0)812...`
     // writes that zero anyway.
     let national_len = |rest: &str| (9..=12).contains(&rest.len());
+    // A national number never starts `00` (that is the international prefix again), so one
+    // trunk zero at most is dropped and what follows it is not another zero.
     let after_code = |rest: &str| -> Option<String> {
         let rest = rest.strip_prefix('0').unwrap_or(rest);
-        national_len(rest).then(|| format!("0{rest}"))
+        (national_len(rest) && !rest.starts_with('0')).then(|| format!("0{rest}"))
     };
     let national = if let Some(n) = digits.strip_prefix("0062").and_then(after_code) {
         n
@@ -48,7 +51,8 @@ pub fn normalize_phone(text: &str) -> Option<String> {
     } else {
         digits
     };
-    (national.starts_with('0') && (9..=13).contains(&national.len())).then_some(national)
+    let national_form = national.starts_with('0') && !national.starts_with("00");
+    (national_form && (9..=13).contains(&national.len())).then_some(national)
 }
 
 /// Whether a national-form number ([`normalize_phone`]) is a mobile number: `08` and 8 to

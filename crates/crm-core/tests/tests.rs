@@ -1,4 +1,6 @@
-//! crm-core's integration tests: every convention against its test-vector file.
+//! crm-core's integration tests: every convention against its test-vector file, and
+//! properties on generated text.
 
 mod conventions;
+mod properties;
 mod util;
