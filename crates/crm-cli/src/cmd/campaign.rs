@@ -29,16 +29,18 @@ pub(crate) fn read_text_table(path: &Path) -> anyhow::Result<(Vec<String>, TextR
         if !row.stray_cells().is_empty() {
             ragged.push(row.number());
         }
+        let number = row.number();
         let cells = row
-            .cells()
-            .iter()
+            .into_cells()
+            .into_iter()
             .map(|c| match c {
+                Cell::String(s) => s,
                 Cell::Date(d) => d.to_string(),
                 Cell::DateTime(dt) if dt.time() == chrono::NaiveTime::MIN => dt.date().to_string(),
                 other => other.to_text().into_owned(),
             })
             .collect();
-        rows.push((row.number(), cells));
+        rows.push((number, cells));
     }
     if !ragged.is_empty() {
         let listed: Vec<String> = ragged.iter().take(10).map(u64::to_string).collect();

@@ -136,7 +136,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
     let seg =
         pipeline.fit(f.x.view(), &args.features).with_context(|| input.display().to_string())?;
 
-    let data = labelled_table(&headers, &rows, &f.used, &seg.labels, &seg.model.names)?;
+    let data = labelled_table(&headers, rows, &f.used, &seg.labels, &seg.model.names)?;
     let profiles = profiles_table(&seg, &args.features);
     write_outputs(out, &data, &f.rejects, &[("Profiles", &profiles)], selection.as_ref())?;
     if let Some(path) = &args.model_out {
@@ -213,7 +213,7 @@ fn print_selection(sel: &KSelection) {
 
 fn labelled_table(
     headers: &[String],
-    rows: &TextRows,
+    rows: TextRows,
     used: &[usize],
     labels: &[usize],
     names: &[String],
@@ -222,9 +222,11 @@ fn labelled_table(
     columns.push("cluster".into());
     columns.push("cluster_name".into());
     let mut t = Table::new(columns);
+    // The rows are moved into the table (used is ascending): no cell is copied.
+    let mut rows: Vec<Option<Vec<String>>> = rows.into_iter().map(|(_, r)| Some(r)).collect();
     for (&i, &l) in used.iter().zip(labels) {
-        let mut cells: Vec<Cell> =
-            rows[i].1.iter().take(headers.len()).map(|s| Cell::from(s.as_str())).collect();
+        let row = rows[i].take().unwrap_or_default();
+        let mut cells: Vec<Cell> = row.into_iter().take(headers.len()).map(Cell::String).collect();
         cells.resize(headers.len(), Cell::Empty);
         cells.push(Cell::Int(l as i64));
         cells.push(Cell::from(names[l].as_str()));
@@ -317,7 +319,7 @@ pub(crate) fn predict(args: &PredictArgs) -> anyhow::Result<usize> {
     let labels = model
         .predict(&model.features, f.x.view())
         .with_context(|| args.input.display().to_string())?;
-    let data = labelled_table(&headers, &rows, &f.used, &labels, &model.names)?;
+    let data = labelled_table(&headers, rows, &f.used, &labels, &model.names)?;
     write_outputs(&args.out, &data, &f.rejects, &[], None)?;
     let mut counts = vec![0usize; model.k()];
     for &l in &labels {
