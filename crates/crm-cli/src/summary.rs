@@ -16,8 +16,7 @@ pub(crate) fn thousands(n: u64) -> String {
 /// A bad field's text for a message: as it is when short (up to 6 characters: `ya`,
 /// `tidak`, `1,5`), else masked like personal data, since a misplaced column could hold some.
 pub(crate) fn excerpt(value: &str) -> String {
-    let value = value.trim();
-    if value.chars().count() <= 6 { value.to_string() } else { crm_core::mask(value) }
+    crm_core::excerpt(value)
 }
 
 #[cfg(test)]

@@ -71,7 +71,7 @@ pub use crate::{
     email::{EmailError, check_email, is_email},
     escape::{escape_html, is_formula_like, neutralize_formula},
     header::{column_list, find_column, normalize_header},
-    mask::{mask, mask_email, mask_if_personal},
+    mask::{excerpt, mask, mask_email, mask_if_personal},
     phone::{is_mobile, normalize_mobile, normalize_phone},
     quantile::{QuantilePosition, lerp, quantile_position, quantile_sorted},
 };

@@ -85,3 +85,17 @@ fn mask_email_parts(local: &str, domain: &str) -> String {
         format!("{first}***@{domain}")
     }
 }
+
+/// A bad field's text for a message: as it is (trimmed) when short, up to 6 characters
+/// (`ya`, `tidak`, `1,5`), else [`mask`]ed, since a field in the wrong column can hold a
+/// phone number or a NIK.
+///
+/// ```
+/// use crm_core::excerpt;
+/// assert_eq!(excerpt(" tidak "), "tidak");
+/// assert_eq!(excerpt("081234567890"), "08********90");
+/// ```
+pub fn excerpt(value: &str) -> String {
+    let value = value.trim();
+    if value.chars().count() <= 6 { value.to_owned() } else { mask(value) }
+}

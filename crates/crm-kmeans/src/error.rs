@@ -62,6 +62,17 @@ pub enum Error {
         /// The data's features.
         found: String,
     },
+    /// A feature column is not among the headers ([`FeatureMatrix::from_text`]).
+    ///
+    /// [`FeatureMatrix::from_text`]: crate::FeatureMatrix::from_text
+    #[error("feature {name:?}: no such column (columns: {available})")]
+    MissingColumn {
+        /// The feature asked for.
+        name: String,
+        /// The columns there are, comma-separated, masked where they look like personal
+        /// data.
+        available: String,
+    },
     /// A saved model cannot be read.
     #[error("model: {0}")]
     Model(String),

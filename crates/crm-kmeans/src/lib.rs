@@ -1,6 +1,8 @@
 //! Customer clustering for CRM segmentation: scaling, exact fast K-Means, choosing k,
 //! cluster profiles and names, and saved models that assign new customers.
 //!
+//! * [`FeatureMatrix::from_text`]: rows of text to the feature matrix, the rows whose
+//!   features are not all numbers as [`RowReject`]s (every row accounted for).
 //! * [`Scaler`]: `log1p` ([`Transform`]) then standard, robust or min-max [`Scaling`],
 //!   fitted on training data; NaN and infinities are typed errors naming row and column.
 //! * [`KMeans::params`] gives [`KMeansParams`], whose [`fit`](KMeansParams::fit) returns a
@@ -75,6 +77,7 @@ mod choose;
 mod error;
 mod hamerly;
 mod kmeans;
+mod matrix;
 mod metrics;
 mod model;
 mod profile;
@@ -87,6 +90,7 @@ pub use ndarray;
 pub use crate::choose::{KScore, KSelection, Kneedle, choose_k, knee, kneedle};
 pub use crate::error::{Error, Result};
 pub use crate::kmeans::{Algorithm, Init, KMeans, KMeansParams, fit_from_start};
+pub use crate::matrix::{FeatureMatrix, RejectReason, RowReject};
 pub use crate::metrics::{
     calinski_harabasz, davies_bouldin, silhouette, silhouette_sampled, simplified_silhouette,
 };

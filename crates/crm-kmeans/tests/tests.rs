@@ -2,4 +2,5 @@
 
 mod api;
 mod exact;
+mod matrix;
 mod sklearn;

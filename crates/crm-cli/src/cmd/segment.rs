@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::{Context, bail};
 use crm_excel::{Cell, Table};
 use crm_kmeans::{
-    ClusterProfile, Clustering, KMeans, KSelection, Model, Pipeline, Scaling, Transform, choose_k,
+    ClusterProfile, Clustering, FeatureMatrix, KMeans, KSelection, Model, Pipeline, RowReject,
+    Scaling, Transform, choose_k,
 };
-use ndarray::Array2;
 
 use crate::args::{PredictArgs, ScaleArg, SegmentArgs, TransformArg};
 use crate::cmd::campaign::{TextRows, read_text_table};
@@ -17,66 +17,18 @@ use crate::summary::thousands;
 /// Rows used for silhouettes (sampled with the seed above this).
 const SILHOUETTE_SAMPLE: usize = 10_000;
 
-/// The numeric features of every row; rows with a missing or non-numeric feature are
-/// returned as rejects (row number, reason) instead.
-struct Features {
-    /// Index into the input rows of each clustered row.
-    used: Vec<usize>,
-    x: Array2<f64>,
-    rejects: Vec<(u64, String)>,
-}
-
+/// The numeric features of every row (crm-kmeans's [`FeatureMatrix`]): rows with a
+/// missing or non-numeric feature are its rejects.
 fn features(
     headers: &[String],
     rows: &TextRows,
     names: &[String],
     transform: Transform,
     file: &Path,
-) -> anyhow::Result<Features> {
-    let cols: Vec<usize> = names
-        .iter()
-        .map(|n| {
-            crm_core::find_column(headers, n).with_context(|| {
-                format!(
-                    "{}: feature {n:?}: no such column (columns: {})",
-                    file.display(),
-                    crm_excel::column_list(headers)
-                )
-            })
-        })
-        .collect::<anyhow::Result<_>>()?;
-    let mut used = Vec::new();
-    let mut values = Vec::new();
-    let mut rejects = Vec::new();
-    'rows: for (i, (number, cells)) in rows.iter().enumerate() {
-        let start = values.len();
-        for (&c, name) in cols.iter().zip(names) {
-            let text = cells.get(c).map_or("", |s| s.trim());
-            match text.parse::<f64>() {
-                Ok(v) if v.is_finite() && (transform != Transform::Log1p || v > -1.0) => {
-                    values.push(v)
-                }
-                Ok(v) if v.is_finite() => {
-                    values.truncate(start);
-                    rejects.push((*number, format!("{name}: {v} is below -1, log1p is undefined")));
-                    continue 'rows;
-                }
-                _ => {
-                    values.truncate(start);
-                    let what = if text.is_empty() {
-                        "empty".to_string()
-                    } else {
-                        format!("not a number: {:?}", crate::summary::excerpt(text))
-                    };
-                    rejects.push((*number, format!("{name}: {what}")));
-                    continue 'rows;
-                }
-            }
-        }
-        used.push(i);
-    }
-    let x = Array2::from_shape_vec((used.len(), cols.len()), values).expect("rows x features");
-    Ok(Features { used, x, rejects })
+) -> anyhow::Result<FeatureMatrix> {
+    let rows = rows.iter().map(|(n, r)| (*n, r.as_slice()));
+    FeatureMatrix::from_text(headers, rows, names, transform)
+        .with_context(|| file.display().to_string())
 }
 
 pub(crate) struct SegmentOutcome {
@@ -292,13 +244,13 @@ fn selection_table(sel: &KSelection) -> Table {
 fn write_outputs(
     out: &Path,
     data: &Table,
-    rejects: &[(u64, String)],
+    rejects: &[RowReject],
     extra: &[(&str, &Table)],
     selection: Option<&KSelection>,
 ) -> anyhow::Result<()> {
     let mut rej = Table::new(vec!["row".into(), "reason".into()]);
-    for (row, reason) in rejects {
-        rej.push_row(vec![Cell::Int(*row as i64), Cell::String(reason.clone())])?;
+    for r in rejects {
+        rej.push_row(vec![Cell::Int(r.row as i64), Cell::String(r.to_string())])?;
     }
     let selection = selection.map(selection_table);
     let mut sheets: Vec<(&str, &Table)> = vec![("Data", data)];
