@@ -155,98 +155,222 @@ pub fn rfm_features(
     options: FeatureOptions,
 ) -> Result<Features> {
     let file = table.source();
-    let customer = table.column_index(&columns.customer)?;
-    let date = table.column_index(&columns.date)?;
-    let amount = table.column_index(&columns.amount)?;
-    let invoice = columns.invoice.as_deref().map(|c| table.column_index(c)).transpose()?;
-    let keys: Vec<usize> =
-        columns.keys.iter().map(|c| table.column_index(c)).collect::<Result<_>>()?;
-    let schema = table.schema();
-    let name = |i: usize| schema.field(i).name().clone();
+    let at = Indices::find(columns, |name| table.column_index(name))?;
     let mut builder = FeatureBuilder::new(as_of, options);
     let mut first = 0;
     for batch in table.batches() {
-        // Columns that need a cast are converted once per batch and kept here.
-        let customer_col = text_column(batch.column(customer), file, &name(customer))?;
-        let date_col = date_column(batch.column(date), file, &name(date))?;
-        let amount_col = amount_column(batch.column(amount), file, &name(amount))?;
-        let invoice_col =
-            invoice.map(|i| text_column(batch.column(i), file, &name(i))).transpose()?;
-        let key_cols: Vec<ArrayRef> = keys
-            .iter()
-            .map(|&i| text_column(batch.column(i), file, &name(i)))
-            .collect::<Result<_>>()?;
-
-        let customers = TextRef::new(customer_col.as_ref()).expect("a text column");
-        let dates = match date_col.data_type() {
-            DataType::Date32 => Dates::Days(date_col.as_primitive::<Date32Type>()),
-            _ => Dates::Text(TextRef::new(date_col.as_ref()).expect("a text column")),
-        };
-        let amounts = match amount_col.data_type() {
-            DataType::Float64 => Amounts::Numbers(amount_col.as_primitive::<Float64Type>()),
-            _ => Amounts::Text(TextRef::new(amount_col.as_ref()).expect("a text column")),
-        };
-        let invoices =
-            invoice_col.as_ref().map(|c| TextRef::new(c.as_ref()).expect("a text column"));
-        let key_refs: Vec<TextRef<'_>> =
-            key_cols.iter().map(|c| TextRef::new(c.as_ref()).expect("a text column")).collect();
-        let mut key_values: Vec<&str> = Vec::with_capacity(key_refs.len());
-
-        for i in 0..batch.num_rows() {
-            let row = table.row_number(first + i);
-            let day = match &dates {
-                Dates::Days(a) => match a.is_valid(i).then(|| date_from_days(a.value(i))) {
-                    Some(Some(d)) => d,
-                    Some(None) => {
-                        builder.reject(row, "date", RejectReason::date(&a.value(i).to_string()));
-                        continue;
-                    }
-                    None => {
-                        builder.reject(row, "date", RejectReason::Empty);
-                        continue;
-                    }
-                },
-                Dates::Text(t) => {
-                    let text = t.get(i).unwrap_or("");
-                    match crm_core::parse_date(text) {
-                        Some(d) => d.into(),
-                        None => {
-                            builder.reject(row, "date", RejectReason::date(text));
-                            continue;
-                        }
-                    }
-                }
-            };
-            let value = match &amounts {
-                Amounts::Numbers(a) if a.is_valid(i) => a.value(i),
-                Amounts::Numbers(_) => {
-                    builder.reject(row, "amount", RejectReason::Empty);
-                    continue;
-                }
-                Amounts::Text(t) => {
-                    let text = t.get(i).unwrap_or("");
-                    match crm_core::parse_amount(text) {
-                        Ok(v) => v,
-                        Err(_) => {
-                            builder.reject(row, "amount", RejectReason::amount(text));
-                            continue;
-                        }
-                    }
-                }
-            };
-            key_values.clear();
-            key_values.extend(key_refs.iter().map(|k| k.get(i).unwrap_or("")));
-            let mut tx = Transaction::new(customers.get(i).unwrap_or(""), day, value)
-                .row(row)
-                .keys(&key_values);
-            if let Some(inv) = &invoices {
-                tx = tx.invoice(inv.get(i).unwrap_or(""));
-            }
-            builder.push(tx);
-        }
+        push_batch(&mut builder, batch, &at, file, |i| table.row_number(first + i))?;
         first += batch.num_rows();
     }
     builder.finish().map_err(|source| Error::Rfm { file: file.to_owned(), source })
+}
+
+/// [`rfm_features`] of a Parquet file, streamed: a second thread decodes the columns
+/// `columns` names (only those) batch by batch while this one aggregates them, so the file
+/// is never in memory whole and decoding overlaps aggregation. Rows are numbered from 1.
+/// Other formats are read with [`read`](crate::read) and given to [`rfm_features`].
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use crm_arrow::{RfmColumns, read_csv, rfm_features, rfm_features_of_file, write};
+/// let csv = "customer,date,amount\nC1,2025-12-30,250000\nC2,2025-06-15,75000\n";
+/// let tx = read_csv(std::io::Cursor::new(csv), "tx.csv", &Default::default())?;
+/// let dir = tempfile::tempdir()?;
+/// let path = dir.path().join("tx.parquet");
+/// let batches = tx.batches().to_vec();
+/// write(&path, tx.schema(), &batches, &Default::default())?;
+///
+/// let columns = RfmColumns::new("customer", "date", "amount");
+/// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let streamed = rfm_features_of_file(&path, &columns, as_of, Default::default())?;
+/// let in_memory = rfm_features(&tx, &columns, as_of, Default::default())?;
+/// assert_eq!(streamed.len(), 2);
+/// assert_eq!(streamed.monetary(), in_memory.monetary());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// # Errors
+/// As [`read`](crate::read) and [`rfm_features`].
+pub fn rfm_features_of_file(
+    path: impl AsRef<std::path::Path>,
+    columns: &RfmColumns,
+    as_of: NaiveDate,
+    options: FeatureOptions,
+) -> Result<Features> {
+    let path = path.as_ref();
+    let file = path.display().to_string();
+    if crate::read::Format::from_path(path) != Some(crate::read::Format::Parquet) {
+        let table = crate::read(path, &crate::ReadOptions::new().columns(columns.names()))?;
+        return rfm_features(&table, columns, as_of, options);
+    }
+    let f = std::fs::File::open(path).map_err(|e| Error::io(&file, e))?;
+    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+        .map_err(|e| Error::parquet(&file, &e))?;
+    let names: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let index = |name: &str| crate::column_index(&names, name, &file);
+    let wanted = Indices::find(columns, index)?;
+    // Decode only the columns used; in the decoded batches they keep the file's order.
+    let mut roots = wanted.all();
+    roots.sort_unstable();
+    roots.dedup();
+    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots.clone());
+    let reader = builder
+        .with_projection(mask)
+        .with_batch_size(crate::DEFAULT_BATCH_SIZE)
+        .build()
+        .map_err(|e| Error::parquet(&file, &e))?;
+    let at = wanted.map(|i| roots.binary_search(&i).expect("a decoded column"));
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<RecordBatch>>(2);
+    let decode_file = file.clone();
+    let decoder = std::thread::spawn(move || {
+        for batch in reader {
+            let batch = batch.map_err(|e| Error::arrow(&decode_file, &e));
+            let failed = batch.is_err();
+            if tx.send(batch).is_err() || failed {
+                return;
+            }
+        }
+    });
+    let mut rfm = FeatureBuilder::new(as_of, options);
+    let mut first = 1u64;
+    for batch in rx {
+        let batch = batch?;
+        push_batch(&mut rfm, &batch, &at, &file, |i| first + i as u64)?;
+        first += batch.num_rows() as u64;
+    }
+    decoder.join().map_err(|_| Error::Arrow {
+        file: file.clone(),
+        message: "the Parquet decoding thread panicked".into(),
+    })?;
+    rfm.finish().map_err(|source| Error::Rfm { file, source })
+}
+
+/// Where the RFM columns are in a batch.
+struct Indices {
+    customer: usize,
+    date: usize,
+    amount: usize,
+    invoice: Option<usize>,
+    keys: Vec<usize>,
+}
+
+impl Indices {
+    fn find(columns: &RfmColumns, index: impl Fn(&str) -> Result<usize>) -> Result<Indices> {
+        Ok(Indices {
+            customer: index(&columns.customer)?,
+            date: index(&columns.date)?,
+            amount: index(&columns.amount)?,
+            invoice: columns.invoice.as_deref().map(&index).transpose()?,
+            keys: columns.keys.iter().map(|c| index(c)).collect::<Result<_>>()?,
+        })
+    }
+
+    fn all(&self) -> Vec<usize> {
+        let mut all = vec![self.customer, self.date, self.amount];
+        all.extend(self.invoice);
+        all.extend(&self.keys);
+        all
+    }
+
+    fn map(&self, f: impl Fn(usize) -> usize) -> Indices {
+        Indices {
+            customer: f(self.customer),
+            date: f(self.date),
+            amount: f(self.amount),
+            invoice: self.invoice.map(&f),
+            keys: self.keys.iter().map(|&i| f(i)).collect(),
+        }
+    }
+}
+
+/// Pushes the rows of one batch into `builder`; `row_of(i)` numbers row `i` of the batch.
+fn push_batch(
+    builder: &mut FeatureBuilder,
+    batch: &RecordBatch,
+    at: &Indices,
+    file: &str,
+    row_of: impl Fn(usize) -> u64,
+) -> Result<()> {
+    let schema = batch.schema();
+    let name = |i: usize| schema.field(i).name().clone();
+    // Columns that need a cast are converted once per batch and kept here.
+    let customer_col = text_column(batch.column(at.customer), file, &name(at.customer))?;
+    let date_col = date_column(batch.column(at.date), file, &name(at.date))?;
+    let amount_col = amount_column(batch.column(at.amount), file, &name(at.amount))?;
+    let invoice_col =
+        at.invoice.map(|i| text_column(batch.column(i), file, &name(i))).transpose()?;
+    let key_cols: Vec<ArrayRef> = at
+        .keys
+        .iter()
+        .map(|&i| text_column(batch.column(i), file, &name(i)))
+        .collect::<Result<_>>()?;
+
+    let customers = TextRef::new(customer_col.as_ref()).expect("a text column");
+    let dates = match date_col.data_type() {
+        DataType::Date32 => Dates::Days(date_col.as_primitive::<Date32Type>()),
+        _ => Dates::Text(TextRef::new(date_col.as_ref()).expect("a text column")),
+    };
+    let amounts = match amount_col.data_type() {
+        DataType::Float64 => Amounts::Numbers(amount_col.as_primitive::<Float64Type>()),
+        _ => Amounts::Text(TextRef::new(amount_col.as_ref()).expect("a text column")),
+    };
+    let invoices = invoice_col.as_ref().map(|c| TextRef::new(c.as_ref()).expect("a text column"));
+    let key_refs: Vec<TextRef<'_>> =
+        key_cols.iter().map(|c| TextRef::new(c.as_ref()).expect("a text column")).collect();
+    let mut key_values: Vec<&str> = Vec::with_capacity(key_refs.len());
+
+    for i in 0..batch.num_rows() {
+        let row = row_of(i);
+        let day = match &dates {
+            Dates::Days(a) => match a.is_valid(i).then(|| date_from_days(a.value(i))) {
+                Some(Some(d)) => d,
+                Some(None) => {
+                    builder.reject(row, "date", RejectReason::date(&a.value(i).to_string()));
+                    continue;
+                }
+                None => {
+                    builder.reject(row, "date", RejectReason::Empty);
+                    continue;
+                }
+            },
+            Dates::Text(t) => {
+                let text = t.get(i).unwrap_or("");
+                match crm_core::parse_date(text) {
+                    Some(d) => d.into(),
+                    None => {
+                        builder.reject(row, "date", RejectReason::date(text));
+                        continue;
+                    }
+                }
+            }
+        };
+        let value = match &amounts {
+            Amounts::Numbers(a) if a.is_valid(i) => a.value(i),
+            Amounts::Numbers(_) => {
+                builder.reject(row, "amount", RejectReason::Empty);
+                continue;
+            }
+            Amounts::Text(t) => {
+                let text = t.get(i).unwrap_or("");
+                match crm_core::parse_amount(text) {
+                    Ok(v) => v,
+                    Err(_) => {
+                        builder.reject(row, "amount", RejectReason::amount(text));
+                        continue;
+                    }
+                }
+            }
+        };
+        key_values.clear();
+        key_values.extend(key_refs.iter().map(|k| k.get(i).unwrap_or("")));
+        let mut tx =
+            Transaction::new(customers.get(i).unwrap_or(""), day, value).row(row).keys(&key_values);
+        if let Some(inv) = &invoices {
+            tx = tx.invoice(inv.get(i).unwrap_or(""));
+        }
+        builder.push(tx);
+    }
+    Ok(())
 }
 
 /// The column as text: as it is when it is text, else cast to Utf8.

@@ -404,8 +404,7 @@ fn read_arrow(
     if let Some(invoice) = columns.invoice {
         wanted = wanted.invoice(invoice);
     }
-    let table = crm_arrow::read(path, &crm_arrow::ReadOptions::new().columns(wanted.names()))?;
-    Ok(crm_arrow::rfm_features(&table, &wanted, as_of, options)?)
+    Ok(crm_arrow::rfm_features_of_file(path, &wanted, as_of, options)?)
 }
 
 /// Writes the customers as Parquet with crm-arrow's RFM schema (the CSV's columns, typed),
