@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
-"""Checks that two RFM outputs agree (rfm.sh: `crm rfm` against rfm_pandas.py).
+"""Checks that RFM outputs agree (rfm.sh: `crm rfm` against the pandas, DuckDB and Polars peers).
 
-Usage: check_rfm.py A.csv B.csv [--customers N] [--show N]
+Usage: check_rfm.py A B [C ...] [--customers N] [--show N]
 
-Both files must have the columns customer_id, recency_days, frequency, monetary, r_score,
-f_score, m_score, rfm_score, segment, first_purchase, last_purchase (in that order; extra
-columns are reported and ignored), one row per customer, in any order (pandas sorts by
-customer_id, crm writes customers in order of their first transaction). Checked: the same
-customers; the integer columns and the segment exactly; monetary
-within 0.005; first/last purchase equal as YYYY-MM-DD dates; with --customers N, that both
-hold exactly N customers (rfm.sh passes the generator's count: every customer buys at least
-once, so two outputs missing the same customers do not agree by accident). Prints a summary
-and the first N (default 5) differences of each column; exits 1 on any difference.
+Every file (CSV, or Parquet when its name ends in .parquet, read with pyarrow) must have the
+columns customer_id, recency_days, frequency, monetary, r_score, f_score, m_score, rfm_score,
+segment, first_purchase, last_purchase (in that order; extra columns are reported and
+ignored), one row per customer, in any order (the peers sort by customer_id, crm writes
+customers in order of their first transaction). Each of B, C, ... is compared with A
+(rfm.sh passes crm's output as A), customer by customer. Checked: the same customers; the
+integer columns and the segment exactly; monetary within 0.005; first/last purchase equal as
+YYYY-MM-DD dates (a Parquet date or timestamp column is formatted so; other Parquet columns
+are compared as their text); with --customers N, that every file holds exactly N customers
+(rfm.sh passes the generator's count: every customer buys at least once, so two outputs
+missing the same customers do not agree by accident). Prints a line per pair and the first
+N (default 5) differences of each column; the last line is the verdict; exits 1 on any
+difference.
 """
 
 import argparse
@@ -29,8 +33,31 @@ DATES = ["first_purchase", "last_purchase"]
 MONEY_TOL = 0.005
 
 
+def read_parquet(path):
+    """A Parquet output as text columns: dates as YYYY-MM-DD, everything else cast to string."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    cols = {}
+    for name, col in zip(table.column_names, table.columns):
+        t = col.type
+        if pa.types.is_date(t) or pa.types.is_timestamp(t):
+            col = pc.strftime(col, format="%Y-%m-%d")
+        elif pa.types.is_dictionary(t):
+            col = col.cast(pa.string())  # categorical segments: their labels
+        elif not pa.types.is_string(t) and not pa.types.is_large_string(t):
+            col = col.cast(pa.string())
+        cols[name] = col.to_pandas().fillna("")
+    return pd.DataFrame(cols)
+
+
 def load(path, problems):
-    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if path.lower().endswith(".parquet"):
+        df = read_parquet(path)
+    else:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
     cols = list(df.columns)
     missing = [c for c in COLUMNS if c not in cols]
     if missing:
@@ -55,31 +82,10 @@ def show(label, mask, a, b, col, n):
         print(f"    {a['customer_id'].iat[i]}: A={a[col].iat[i]!r} B={b[col].iat[i]!r}")
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("a")
-    ap.add_argument("b")
-    ap.add_argument("--customers", type=int, default=None,
-                    help="the number of customers both outputs must hold")
-    ap.add_argument("--show", type=int, default=5)
-    args = ap.parse_args()
-
+def compare(path_a, a, path_b, b, args):
+    """The differences between outputs a and b (sorted by customer_id): a list of problems."""
     problems = []
-    a = load(args.a, problems)
-    b = load(args.b, problems)
-    if a is None or b is None:
-        for p in problems:
-            print("MISMATCH:", p)
-        return 1
-    print(f"A {args.a}: {len(a)} customers; B {args.b}: {len(b)} customers")
-    if args.customers is not None:
-        for path, df in ((args.a, a), (args.b, b)):
-            if len(df) != args.customers:
-                problems.append(f"{path}: {len(df)} customers, expected {args.customers}")
-
-    # Compare customer by customer, whatever the row order.
-    a = a.sort_values("customer_id", kind="stable").reset_index(drop=True)
-    b = b.sort_values("customer_id", kind="stable").reset_index(drop=True)
+    print(f"A {path_a}: {len(a)} customers; B {path_b}: {len(b)} customers")
     ids_a, ids_b = a["customer_id"], b["customer_id"]
     if len(ids_a) != len(ids_b) or not (ids_a.to_numpy() == ids_b.to_numpy()).all():
         set_a, set_b = set(ids_a), set(ids_b)
@@ -123,11 +129,51 @@ def main():
 
     if problems:
         for p in problems:
+            print(f"  MISMATCH ({path_b} against {path_a}):", p)
+    else:
+        print(f"  ok: {len(a)} customers agree (monetary max |diff| {max_diff:.6f})")
+    return problems, max_diff
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("a", help="the reference output (rfm.sh: crm's)")
+    ap.add_argument("others", nargs="+", metavar="b", help="outputs to compare with A")
+    ap.add_argument("--customers", type=int, default=None,
+                    help="the number of customers every output must hold")
+    ap.add_argument("--show", type=int, default=5)
+    args = ap.parse_args()
+
+    problems = []
+    paths = [args.a] + args.others
+    frames = [load(p, problems) for p in paths]
+    if any(df is None for df in frames):
+        for p in problems:
             print("MISMATCH:", p)
         return 1
+    if args.customers is not None:
+        for path, df in zip(paths, frames):
+            if len(df) != args.customers:
+                problems.append(f"{path}: {len(df)} customers, expected {args.customers}")
+
+    # Compare customer by customer, whatever the row order.
+    frames = [df.sort_values("customer_id", kind="stable").reset_index(drop=True)
+              for df in frames]
+    a = frames[0]
+    max_diff = 0.0
+    for path, b in zip(paths[1:], frames[1:]):
+        found, diff = compare(args.a, a, path, b, args)
+        problems += [f"{path}: {p}" for p in found]
+        max_diff = max(max_diff, diff)
+
+    if problems:
+        for p in problems:
+            print("MISMATCH:", p)
+        print(f"MISMATCH: {len(problems)} problems over {len(paths)} outputs")
+        return 1
     segments = a["segment"].value_counts()
-    print(f"OK: {len(a)} customers agree (integers, segments and dates exactly; monetary max "
-          f"|diff| {max_diff:.6f} <= {MONEY_TOL}); segments: "
+    print(f"OK: {len(a)} customers agree in all {len(paths)} outputs (integers, segments and "
+          f"dates exactly; monetary max |diff| {max_diff:.6f} <= {MONEY_TOL}); segments: "
           + ", ".join(f"{k} {v}" for k, v in segments.items()))
     return 0
 

@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Seeded generator of a retail transaction log for the RFM peer comparison (rfm.sh).
 
-Usage: rfm_gen.py N_LINES N_CUSTOMERS OUT.csv [--seed S] [--order date|customer]
+Usage: rfm_gen.py N_LINES N_CUSTOMERS OUT.csv [--seed S] [--order date|customer] [--ids str|int]
 
 Writes N_LINES invoice lines with the header `customer_id,invoice_id,date,amount`, e.g.
 
-    C0412345,INV000000017,2023-01-01,187340.25
+    C0412345,INV000000017,2023-01-01,187340.25     (--ids str, the default)
+    412345,17,2023-01-01,187340.25                 (--ids int: the same numbers, no prefix
+                                                    and no zero padding)
 
 - Customers C0000001..C<N_CUSTOMERS>, each buying at least once. Activity is skewed: beyond
   the first purchase, invoices go to customers with lognormal weights (sigma 1.8), so about
@@ -23,7 +25,8 @@ Writes N_LINES invoice lines with the header `customer_id,invoice_id,date,amount
   a per-customer ledger instead (customer, then date), with the same invoices but other
   amounts (amounts are drawn per line in file order).
 
-Deterministic: the same arguments and seed give the same bytes (numpy default_rng(seed)).
+Deterministic: the same arguments and seed give the same bytes (numpy default_rng(seed)); --ids
+changes only how the ids are spelled, so both spellings hold the same transactions.
 Vectorised numpy, written in chunks: 10M lines take well under a minute.
 """
 
@@ -47,6 +50,16 @@ def digits(values, width):
         out[:, k] = v % 10 + 48
         v //= 10
     return out
+
+
+def blank_leading_zeros(cells, values, width):
+    """NUL out the leading zeros of `values` written by digits() into `cells` (n, width); at
+    least one digit stays. Exact integer comparisons, no log10."""
+    ndig = np.ones(len(values), dtype=np.int64)
+    for k in range(1, width):
+        ndig += values >= 10**k
+    lead = np.arange(width)[None, :] < (width - ndig)[:, None]
+    cells[lead] = 0
 
 
 def line_counts(rng, n_lines, n_invoices):
@@ -102,7 +115,7 @@ def generate(n_lines, n_customers, seed, by_customer):
     return line_cust, line_day, line_inv, cents, n_invoices
 
 
-def write(path, cust, day, line_inv, cents, n_customers, n_invoices):
+def write(path, cust, day, line_inv, cents, n_customers, n_invoices, int_ids=False):
     cw = max(7, len(str(n_customers)))
     iw = max(9, len(str(n_invoices)))
     dates = np.array(
@@ -110,16 +123,18 @@ def write(path, cust, day, line_inv, cents, n_customers, n_invoices):
     )  # (DAYS, 10)
     aw = 7  # integer digits of the amount, at most 5,000,000
     # Row layout: C<cw>,INV<iw>,YYYY-MM-DD,<amount right-aligned in aw+3>\n; the padding of
-    # the amount is NUL and squeezed out before writing.
+    # the amount is NUL and squeezed out before writing (with int_ids, so are the prefixes
+    # and the leading zeros of both ids).
     c0 = 0
     i0 = c0 + 1 + cw + 1
     d0 = i0 + 3 + iw + 1
     a0 = d0 + 10 + 1
     width = a0 + aw + 3 + 1
     template = np.zeros(width, dtype=np.uint8)
-    template[c0] = ord("C")
+    if not int_ids:
+        template[c0] = ord("C")
+        template[i0:i0 + 3] = np.frombuffer(b"INV", dtype=np.uint8)
     template[i0 - 1] = ord(",")
-    template[i0:i0 + 3] = np.frombuffer(b"INV", dtype=np.uint8)
     template[d0 - 1] = ord(",")
     template[a0 - 1] = ord(",")
     template[a0 + aw] = ord(".")
@@ -127,12 +142,16 @@ def write(path, cust, day, line_inv, cents, n_customers, n_invoices):
     with open(path, "wb") as f:
         f.write(b"customer_id,invoice_id,date,amount\n")
         for s in range(0, len(line_inv), CHUNK):
-            inv = line_inv[s:s + CHUNK]
+            inv = line_inv[s:s + CHUNK] + 1
             c = cents[s:s + CHUNK]
+            cid = cust[s:s + CHUNK] + 1
             m = np.empty((len(c), width), dtype=np.uint8)
             m[:] = template
-            m[:, c0 + 1:c0 + 1 + cw] = digits(cust[s:s + CHUNK] + 1, cw)
-            m[:, i0 + 3:i0 + 3 + iw] = digits(inv + 1, iw)
+            m[:, c0 + 1:c0 + 1 + cw] = digits(cid, cw)
+            m[:, i0 + 3:i0 + 3 + iw] = digits(inv, iw)
+            if int_ids:
+                blank_leading_zeros(m[:, c0 + 1:c0 + 1 + cw], cid, cw)
+                blank_leading_zeros(m[:, i0 + 3:i0 + 3 + iw], inv, iw)
             m[:, d0:d0 + 10] = dates[day[s:s + CHUNK]]
             whole = c // 100
             m[:, a0:a0 + aw] = digits(whole, aw)
@@ -152,6 +171,8 @@ def main():
     ap.add_argument("out")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--order", choices=["date", "customer"], default="date")
+    ap.add_argument("--ids", choices=["str", "int"], default="str",
+                    help="C0000001/INV000000001 (str) or 1/1 (int)")
     a = ap.parse_args()
     if a.n_customers < 1 or a.n_lines < a.n_customers:
         sys.exit("rfm_gen.py: need 1 <= N_CUSTOMERS <= N_LINES")
@@ -159,11 +180,11 @@ def main():
     by_customer = a.order == "customer"
     cust, day, line_inv, cents, n_invoices = generate(a.n_lines, a.n_customers, a.seed, by_customer)
     t1 = time.perf_counter()
-    write(a.out, cust, day, line_inv, cents, a.n_customers, n_invoices)
+    write(a.out, cust, day, line_inv, cents, a.n_customers, n_invoices, a.ids == "int")
     t2 = time.perf_counter()
     print(
         f"gen lines={a.n_lines} customers={a.n_customers} invoices={n_invoices} "
-        f"seed={a.seed} order={a.order} draw={t1 - t0:.2f} write={t2 - t1:.2f}"
+        f"seed={a.seed} order={a.order} ids={a.ids} draw={t1 - t0:.2f} write={t2 - t1:.2f}"
     )
 
 

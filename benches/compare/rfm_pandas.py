@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
 """The pandas peer of `crm rfm`: RFM features, quintile scores and segments per customer.
 
-Usage: rfm_pandas.py IN.csv OUT.csv [--as-of YYYY-MM-DD]
+Usage: rfm_pandas.py IN.csv OUT.csv [--as-of YYYY-MM-DD] [--ids str|int]
 
 Written the way an analyst writes it in pandas (vectorised, no row loops):
 
-- read_csv (ids as str, `date` parsed), rows dated after --as-of dropped;
+- read_csv (ids as str, or as int64 with --ids int, for the integer spelling of rfm_gen.py
+  --ids int; `date` parsed), rows dated after --as-of dropped;
 - groupby customer_id: recency_days = (as_of - last purchase).days, frequency = distinct
   invoice_id, monetary = sum of amount (rounded to 2 decimals), first/last purchase;
 - scores 1..5 from the quintile thresholds t_i = Series.quantile(i/5), i = 1..4 (linear
@@ -87,13 +88,15 @@ def main():
     ap.add_argument("input")
     ap.add_argument("output")
     ap.add_argument("--as-of", default="2026-01-01")
+    ap.add_argument("--ids", choices=["str", "int"], default="str")
     a = ap.parse_args()
+    id_type = "int64" if a.ids == "int" else str
     as_of = pd.Timestamp(a.as_of)
 
     t1 = time.perf_counter()
     df = pd.read_csv(
         a.input,
-        dtype={"customer_id": str, "invoice_id": str, "amount": "float64"},
+        dtype={"customer_id": id_type, "invoice_id": id_type, "amount": "float64"},
         parse_dates=["date"],
     )
     t2 = time.perf_counter()
