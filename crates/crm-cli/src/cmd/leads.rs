@@ -218,10 +218,14 @@ pub(crate) fn score(args: &LeadsScoreArgs) -> anyhow::Result<usize> {
         order.sort_by(|&a, &b| scored.score[b].total_cmp(&scored.score[a]));
     }
     let mut t = Table::new(columns);
+    // Each input row is moved into the output (no cell is copied); the frame goes first.
+    let n_rows = frame.rows();
+    drop(frame);
+    let mut cells: Vec<Option<Vec<String>>> = cells.into_iter().map(Some).collect();
     for &k in &order {
         let i = good[k];
-        let mut row: Vec<Cell> =
-            cells[i].iter().take(headers.len()).map(|s| Cell::from(s.as_str())).collect();
+        let input = cells[i].take().unwrap_or_default();
+        let mut row: Vec<Cell> = input.into_iter().take(headers.len()).map(Cell::String).collect();
         row.resize(headers.len(), Cell::Empty);
         if two {
             row.push(Cell::Float(scored.stages[0][k]));
@@ -241,7 +245,7 @@ pub(crate) fn score(args: &LeadsScoreArgs) -> anyhow::Result<usize> {
     eprintln!(
         "scored {} of {} leads ({} rejected); tiers A {} / B {} / C {} / D {}",
         thousands(good.len() as u64),
-        thousands(frame.rows() as u64),
+        thousands(n_rows as u64),
         reasons.len(),
         tiers[0],
         tiers[1],
