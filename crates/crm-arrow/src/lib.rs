@@ -90,6 +90,7 @@
 
 mod column;
 mod error;
+mod pieces;
 mod read;
 mod rfm;
 mod table;
@@ -99,8 +100,8 @@ pub use crate::column::column_index;
 pub use crate::error::{Error, Result};
 pub use crate::read::{Batches, DEFAULT_BATCH_SIZE, Format, ReadOptions, read, read_csv};
 pub use crate::rfm::{
-    RfmColumns, rejects_batch, rejects_schema, rfm_batch, rfm_features, rfm_features_of_file,
-    rfm_schema,
+    RfmColumns, rejects_batch, rejects_schema, rfm_batch, rfm_features, rfm_features_of_csv,
+    rfm_features_of_file, rfm_schema,
 };
 pub use crate::table::{from_table, open, parquet_opener, write_sheets, write_table};
 pub use crate::write::{WriteOptions, to_table, write, write_csv, write_parquet};

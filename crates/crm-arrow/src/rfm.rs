@@ -14,7 +14,8 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use crm_rfm::{
-    FeatureBuilder, FeatureOptions, Features, RejectReason, Scores, Segments, Transaction,
+    FeatureBuilder, FeatureOptions, Features, ParallelFeatureBuilder, RejectReason, Scores,
+    Segments, Transaction, TransactionSink,
 };
 
 use crate::error::{Error, Result};
@@ -165,10 +166,12 @@ pub fn rfm_features(
     builder.finish().map_err(|source| Error::Rfm { file: file.to_owned(), source })
 }
 
-/// [`rfm_features`] of a Parquet file, streamed: a second thread decodes the columns
-/// `columns` names (only those) batch by batch while this one aggregates them, so the file
-/// is never in memory whole and decoding overlaps aggregation. Rows are numbered from 1.
-/// Other formats are read with [`read`](crate::read) and given to [`rfm_features`].
+/// [`rfm_features`] of a file, chosen by its extension: CSV (and `-`, CSV on standard
+/// input) through [`rfm_features_of_csv`], on all cores, rows numbered by their line; a
+/// Parquet file streamed, a second thread decoding the columns `columns` names (only
+/// those) batch by batch while this one aggregates them, so the file is never in memory
+/// whole and decoding overlaps aggregation, rows numbered from 1. Workbooks are read with
+/// [`read`](crate::read) and given to [`rfm_features`].
 ///
 /// ```
 /// use chrono::NaiveDate;
@@ -197,11 +200,22 @@ pub fn rfm_features_of_file(
     as_of: NaiveDate,
     options: FeatureOptions,
 ) -> Result<Features> {
+    use crate::read::Format;
     let path = path.as_ref();
     let file = path.display().to_string();
-    if crate::read::Format::from_path(path) != Some(crate::read::Format::Parquet) {
-        let table = crate::read(path, &crate::ReadOptions::new().columns(columns.names()))?;
-        return rfm_features(&table, columns, as_of, options);
+    match Format::from_path(path) {
+        Some(Format::Parquet) => {}
+        Some(Format::Csv) if path.as_os_str() == "-" => {
+            return rfm_features_of_csv(std::io::stdin().lock(), "-", columns, as_of, options);
+        }
+        Some(Format::Csv) => {
+            let f = std::fs::File::open(path).map_err(|e| Error::io(&file, e))?;
+            return rfm_features_of_csv(f, &file, columns, as_of, options);
+        }
+        _ => {
+            let table = crate::read(path, &crate::ReadOptions::new().columns(columns.names()))?;
+            return rfm_features(&table, columns, as_of, options);
+        }
     }
     let f = std::fs::File::open(path).map_err(|e| Error::io(&file, e))?;
     let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
@@ -243,6 +257,185 @@ pub fn rfm_features_of_file(
         message: "the Parquet decoding thread panicked".into(),
     })?;
     rfm.finish().map_err(|source| Error::Rfm { file, source })
+}
+
+/// RFM features of CSV text read from `src` (`file` names it in errors and rejects), on
+/// all cores: the text is read in blocks of whole records, each block is cut into pieces
+/// parsed on rayon's threads, and the rows go to a [`ParallelFeatureBuilder`], so memory
+/// stays bounded by the customers plus one block (64 MiB) and its rows. Only the columns
+/// `columns` names are looked at; the others are skipped unparsed.
+///
+/// The result equals what a [`FeatureBuilder`] fed the rows in file order gives, and what
+/// [`rfm_features`] gives on the same file read by [`read`](crate::read), except that rows
+/// are numbered by their line in the file, as an editor shows it (the header is line 1,
+/// blank lines count, a record with a quoted line break is numbered by its first line):
+/// dates by [`crm_core::parse_date`], amounts by [`crm_core::parse_amount`], ids as they
+/// are. A line without one of the named fields is a reject of that field; an empty line
+/// is skipped (neither a row nor a reject), as the `csv` crate skips it; invalid UTF-8 in
+/// a field reads as U+FFFD.
+///
+/// ```
+/// use chrono::NaiveDate;
+/// use crm_arrow::{RfmColumns, rfm_features_of_csv};
+/// let csv = "Tanggal,Customer ID,Nilai\n\
+///            2025-12-30,C1,\"Rp 250.000\"\n\
+///            02/11/2025,C1,120000\n\
+///            \n\
+///            31/02/2025,C2,10000\n";
+/// let columns = RfmColumns::new("customer_id", "tanggal", "nilai");
+/// let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+/// let f = rfm_features_of_csv(csv.as_bytes(), "tx.csv", &columns, as_of, Default::default())?;
+/// assert_eq!(f.customer(0).monetary, 370_000.0);
+/// assert_eq!(f.rejects()[0].to_string(), r#"row 5: date: not a date: "31/02/2025""#);
+/// # Ok::<(), crm_arrow::Error>(())
+/// ```
+///
+/// # Errors
+/// [`Error::MissingColumn`] when a named column is not in the header; [`Error::Io`] when
+/// the text cannot be read; [`Error::Rfm`] when no row is usable or the as-of date is
+/// before every transaction.
+pub fn rfm_features_of_csv(
+    src: impl std::io::Read,
+    file: &str,
+    columns: &RfmColumns,
+    as_of: NaiveDate,
+    options: FeatureOptions,
+) -> Result<Features> {
+    csv_features(crate::pieces::Blocks::new(src, file), file, columns, as_of, options)
+}
+
+/// [`rfm_features_of_csv`] from blocks of any size.
+fn csv_features<R: std::io::Read>(
+    mut blocks: crate::pieces::Blocks<R>,
+    file: &str,
+    columns: &RfmColumns,
+    as_of: NaiveDate,
+    options: FeatureOptions,
+) -> Result<Features> {
+    let (header, header_lines) = blocks.header()?;
+    let at = Indices::find(columns, |name| crate::column_index(&header, name, file))?;
+    let mut builder = ParallelFeatureBuilder::new(as_of, options);
+    // The header's lines come first: a chunk that reads nothing but spans them.
+    builder.push_chunks(&[()], |_, _| header_lines);
+    while let Some(pieces) = blocks.next_block()? {
+        builder.push_chunks(&pieces, |piece, sink| {
+            if piece.plain {
+                plain_rows(piece.text, &at, sink)
+            } else {
+                quoted_rows(piece.text, &at, sink)
+            }
+        });
+    }
+    builder.finish().map_err(|source| Error::Rfm { file: file.to_owned(), source })
+}
+
+/// The fields a CSV row holds for RFM, by [`Indices`] order; `None` where the line is short.
+struct CsvFields<'a> {
+    customer: Option<&'a [u8]>,
+    date: Option<&'a [u8]>,
+    amount: Option<&'a [u8]>,
+    invoice: Option<&'a [u8]>,
+}
+
+/// Field names of the rejects of short lines, as the one-thread reader names them.
+const FIELD_NAMES: [&str; 4] = ["customer", "date", "amount", "invoice"];
+
+/// Pushes one CSV row (line `row` of its piece) into `sink`, given a way to get field `i`.
+#[inline]
+fn csv_row<'a>(
+    sink: &mut impl TransactionSink,
+    row: u64,
+    at: &Indices,
+    field: impl Fn(usize) -> Option<&'a [u8]>,
+    keys: &mut Vec<&'a str>,
+) {
+    let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or("\u{fffd}");
+    let f = CsvFields {
+        customer: field(at.customer),
+        date: field(at.date),
+        amount: field(at.amount),
+        invoice: at.invoice.map_or(Some(&b""[..]), &field),
+    };
+    let present = [f.customer, f.date, f.amount, f.invoice];
+    if let Some(k) = present.iter().position(Option::is_none) {
+        return sink.reject(row, FIELD_NAMES[k], RejectReason::Empty);
+    }
+    keys.clear();
+    for &i in &at.keys {
+        match field(i) {
+            Some(b) => keys.push(text(b)),
+            None => return sink.reject(row, "key", RejectReason::Empty),
+        }
+    }
+    let (date, amount) = (text(f.date.unwrap_or_default()), text(f.amount.unwrap_or_default()));
+    let Some(day) = crm_core::parse_date(date) else {
+        return sink.reject(row, "date", RejectReason::date(date));
+    };
+    let Ok(value) = crm_core::parse_amount(amount) else {
+        return sink.reject(row, "amount", RejectReason::amount(amount));
+    };
+    let mut tx = Transaction::new(text(f.customer.unwrap_or_default()), day.into(), value)
+        .row(row)
+        .keys(keys);
+    if at.invoice.is_some() {
+        tx = tx.invoice(text(f.invoice.unwrap_or_default()));
+    }
+    sink.push(tx);
+}
+
+/// The rows of a piece without quotes or lone carriage returns, split at `,` and line
+/// feeds; returns its lines.
+fn plain_rows(text: &[u8], at: &Indices, sink: &mut impl TransactionSink) -> u64 {
+    let width = at.all().into_iter().max().unwrap_or(0) + 1;
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(width);
+    let mut keys = Vec::with_capacity(at.keys.len());
+    let mut line = 0u64;
+    let mut rest = text;
+    while !rest.is_empty() {
+        let (record, next) = match memchr::memchr(b'\n', rest) {
+            Some(i) => (&rest[..i], &rest[i + 1..]),
+            None => (rest, &[][..]),
+        };
+        rest = next;
+        line += 1;
+        let record = record.strip_suffix(b"\r").unwrap_or(record);
+        if record.is_empty() {
+            continue;
+        }
+        fields.clear();
+        let mut r = record;
+        while fields.len() < width {
+            match memchr::memchr(b',', r) {
+                Some(i) => {
+                    fields.push(&r[..i]);
+                    r = &r[i + 1..];
+                }
+                None => {
+                    fields.push(r);
+                    break;
+                }
+            }
+        }
+        csv_row(sink, line, at, |i| fields.get(i).copied(), &mut keys);
+    }
+    line
+}
+
+/// The rows of a piece that may hold quoted fields, read with the `csv` crate and numbered
+/// by the line their first field starts on (the `csv` crate's own line numbers leave out
+/// blank lines and the line feeds of CRLF line ends); returns its lines.
+fn quoted_rows(text: &[u8], at: &Indices, sink: &mut impl TransactionSink) -> u64 {
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text);
+    let mut record = csv::ByteRecord::new();
+    let mut lines = crate::pieces::LineCounter::default();
+    // The piece is whole records of text in memory: reading it cannot fail.
+    while rdr.read_byte_record(&mut record).unwrap_or(false) {
+        let start = record.position().map_or(0, |p| p.byte() as usize);
+        let row = lines.line_at(text, start);
+        let mut keys = Vec::with_capacity(at.keys.len());
+        csv_row(sink, row, at, |i| record.get(i), &mut keys);
+    }
+    crate::pieces::line_feeds(text)
 }
 
 /// Where the RFM columns are in a batch.
@@ -542,6 +735,8 @@ pub fn rejects_batch(features: &Features) -> RecordBatch {
 mod tests {
     use super::*;
 
+    use crm_rfm::FrequencyBasis;
+
     #[test]
     fn date32_day_zero_is_the_unix_epoch() {
         let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
@@ -550,5 +745,145 @@ mod tests {
         let d = NaiveDate::from_ymd_opt(2025, 3, 14).unwrap();
         assert_eq!(date_from_days(days_since_epoch(d)), Some(d));
         assert_eq!(date_from_days(i32::MAX), None);
+    }
+
+    /// CSV text with every irregularity: quoted fields (some with line breaks and commas),
+    /// CRLF and lone CR line ends, blank lines, short lines, bad dates and amounts, invalid
+    /// UTF-8, extra columns, and a last line without a line feed.
+    fn messy(n: usize, seed: u64) -> Vec<u8> {
+        let mut s = seed;
+        let mut next = move |m: u64| {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (s >> 33) % m
+        };
+        let mut out = b"Tanggal,\"Customer\nID\",nilai,faktur,toko,x\n".to_vec();
+        for k in 0..n {
+            let quoted = k > n / 2 && k < n * 3 / 4;
+            let end: &[u8] = match next(40) {
+                0 => b"\r\n",
+                1 if quoted => b"\r",
+                _ => b"\n",
+            };
+            let c = next(500);
+            let date = match next(50) {
+                0 => "31/02/2025".to_owned(),
+                1 => String::new(),
+                _ => format!("2025-{:02}-{:02}", 1 + next(12), 1 + next(28)),
+            };
+            let amount = match next(40) {
+                0 => "abc".to_owned(),
+                1 => "-1500".to_owned(),
+                _ => format!("{}.{:02}", next(100_000), next(100)),
+            };
+            match next(60) {
+                0 => out.extend_from_slice(b"\n"),
+                1 => out.extend_from_slice(format!("{date},C{c}").as_bytes()),
+                2 => {
+                    out.extend_from_slice(format!("{date},C{c}").as_bytes());
+                    out.push(0xff);
+                    out.extend_from_slice(format!(",{amount},I{},S1,y", next(99)).as_bytes());
+                }
+                _ if quoted && next(3) == 0 => out.extend_from_slice(
+                    format!(
+                        "{date},\"C{c}\",\"{amount}\",\"I{},\nx\",\"S{}\",\"q\"\"\"",
+                        next(999),
+                        next(3)
+                    )
+                    .as_bytes(),
+                ),
+                _ => out.extend_from_slice(
+                    format!("{date},C{c},{amount},I{},S{},z", next(999), next(3)).as_bytes(),
+                ),
+            }
+            if k + 1 < n {
+                out.extend_from_slice(end);
+            }
+        }
+        out
+    }
+
+    /// What the one-thread reader gave: the `csv` crate's records into a `FeatureBuilder`.
+    fn one_thread(
+        text: &[u8],
+        columns: &RfmColumns,
+        as_of: NaiveDate,
+        options: FeatureOptions,
+    ) -> Features {
+        let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(text);
+        let header: Vec<String> = rdr
+            .byte_headers()
+            .unwrap()
+            .iter()
+            .map(|h| String::from_utf8_lossy(h).into_owned())
+            .collect();
+        let at =
+            Indices::find(columns, |name| crate::column_index(&header, name, "t.csv")).unwrap();
+        let mut builder = FeatureBuilder::new(as_of, options);
+        let mut record = csv::ByteRecord::new();
+        let mut lines = crate::pieces::LineCounter::default();
+        while rdr.read_byte_record(&mut record).unwrap() {
+            let row = lines.line_at(text, record.position().unwrap().byte() as usize);
+            let mut keys = Vec::new();
+            csv_row(&mut builder, row, &at, |i| record.get(i), &mut keys);
+        }
+        builder.finish().unwrap()
+    }
+
+    #[test]
+    fn any_cut_into_blocks_and_pieces_reads_as_one_thread_does() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        for seed in [1, 2] {
+            let text = messy(6_000, seed);
+            for (keys, frequency) in
+                [(false, FrequencyBasis::Rows), (true, FrequencyBasis::Invoices)]
+            {
+                let mut columns =
+                    RfmColumns::new("customer id", "tanggal", "nilai").invoice("faktur");
+                if keys {
+                    columns = columns.keys(["toko"]);
+                }
+                let options = FeatureOptions::default().frequency(frequency);
+                let want = one_thread(&text, &columns, as_of, options);
+                assert!(want.rejects().len() > 100, "{}", want.rejects().len());
+                for (block, piece) in [(64 << 20, 4 << 20), (4_096, 1_000), (700, 1)] {
+                    let blocks =
+                        crate::pieces::Blocks::with_sizes(&text[..], "t.csv", block, piece);
+                    let got = csv_features(blocks, "t.csv", &columns, as_of, options).unwrap();
+                    let what = format!("seed {seed} keys {keys} block {block} piece {piece}");
+                    assert_eq!(
+                        got.ids().collect::<Vec<_>>(),
+                        want.ids().collect::<Vec<_>>(),
+                        "{what}"
+                    );
+                    assert_eq!(got.frequency(), want.frequency(), "{what}");
+                    assert_eq!(got.recency_days(), want.recency_days(), "{what}");
+                    let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(got.monetary()), bits(want.monetary()), "{what}");
+                    assert_eq!(got.usage(), want.usage(), "{what}");
+                    let differ = got.rejects().iter().zip(want.rejects()).find(|(a, b)| a != b);
+                    assert_eq!(differ, None, "{what}");
+                    assert_eq!(got.rejects().len(), want.rejects().len(), "{what}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_missing_column_names_the_file_and_the_columns() {
+        let as_of = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+        let columns = RfmColumns::new("customer", "date", "amount");
+        let err = rfm_features_of_csv(
+            &b"customer,tanggal,amount\n"[..],
+            "tx.csv",
+            &columns,
+            as_of,
+            Default::default(),
+        )
+        .unwrap_err();
+        assert!(matches!(err, Error::MissingColumn { .. }), "{err:?}");
+        assert!(err.to_string().contains("tx.csv"), "{err}");
+        let err = rfm_features_of_csv(&b""[..], "empty.csv", &columns, as_of, Default::default())
+            .unwrap_err();
+        assert!(matches!(err, Error::MissingColumn { .. }), "{err:?}");
     }
 }

@@ -890,7 +890,9 @@ fn rfm_parquet_rejects_go_beside_the_output_by_row() {
     ]);
     assert_eq!(res.status.code(), Some(2));
     assert!(
-        stderr(&res).contains("tx.parquet: no column \"customer_id\" (columns: cust, tgl, nilai)"),
+        stderr(&res).contains(
+            "tx.parquet: --customer-col \"customer_id\": no such column (columns: cust, tgl, nilai)"
+        ),
         "{}",
         stderr(&res)
     );
@@ -936,7 +938,7 @@ fn rfm_by_a_store_gives_a_row_per_customer_and_store() {
     assert_eq!(lines.len(), 4, "{text}");
     // The row without a store is a reject, named in the rejects file.
     let rejects = std::fs::read_to_string(dir.path().join("rfm.rejects.csv")).unwrap();
-    assert!(rejects.contains("6,--by column,empty"), "{rejects}");
+    assert!(rejects.contains("6,key,empty"), "{rejects}");
     // A --by column that is not there is an error naming it.
     let argv = args("cabang");
     let res = crm(&argv.iter().map(String::as_str).collect::<Vec<_>>());

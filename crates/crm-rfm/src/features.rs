@@ -159,7 +159,7 @@ pub struct Usage {
 }
 
 #[derive(Clone, Copy, Debug)]
-struct Agg {
+pub(crate) struct Agg {
     first: i32,
     last: i32,
     purchases: u32,
@@ -174,7 +174,7 @@ struct Agg {
 }
 
 impl Agg {
-    const EMPTY: Agg = Agg {
+    pub(crate) const EMPTY: Agg = Agg {
         first: NO_PURCHASE,
         last: i32::MIN,
         purchases: 0,
@@ -187,7 +187,7 @@ impl Agg {
     /// Adds a used row of customer `i` (its index in `seen`).
     #[allow(clippy::too_many_arguments)]
     #[inline]
-    fn apply(
+    pub(crate) fn apply(
         &mut self,
         seen: &mut HashSet<(u32, u64), Hasher>,
         i: u32,
@@ -284,7 +284,7 @@ impl Step {
 }
 
 /// Writes a customer id and its extra keys, joined by [`KEY_SEP`], into `buf`.
-fn compose_key(buf: &mut String, customer: &str, keys: &[&str]) {
+pub(crate) fn compose_key(buf: &mut String, customer: &str, keys: &[&str]) {
     buf.clear();
     buf.push_str(customer);
     for key in keys {
@@ -441,9 +441,9 @@ impl FeatureBuilder {
 
 /// Where the rows went, as they are added: counts, rejects, and the earliest valid day.
 #[derive(Debug)]
-struct Tally {
-    usage: Usage,
-    rejects: Vec<Reject>,
+pub(crate) struct Tally {
+    pub(crate) usage: Usage,
+    pub(crate) rejects: Vec<Reject>,
     earliest: i32,
 }
 
@@ -457,7 +457,7 @@ impl Tally {
     /// Counts a row (`position`: its 1-based place in the batch, the row number of a reject
     /// without [`Transaction::row`]); a used row's day, invoice hash and net-return flag.
     #[inline]
-    fn take(
+    pub(crate) fn take(
         &mut self,
         tx: &Transaction<'_>,
         position: u64,
@@ -490,14 +490,14 @@ impl Tally {
     }
 
     /// Counts a rejected row.
-    fn reject(&mut self, row: u64, field: &'static str, reason: RejectReason) {
+    pub(crate) fn reject(&mut self, row: u64, field: &'static str, reason: RejectReason) {
         self.usage.rows += 1;
         self.usage.rejected += 1;
         self.rejects.push(Reject { row, field, reason });
     }
 
     /// Adds a later part of the batch.
-    fn absorb(&mut self, other: Tally) {
+    pub(crate) fn absorb(&mut self, other: Tally) {
         let (u, o) = (&mut self.usage, other.usage);
         u.rows += o.rows;
         u.used += o.used;
@@ -509,7 +509,7 @@ impl Tally {
     }
 
     /// The error for a batch with no used row.
-    fn check(&self, as_of: i32) -> Result<(), Error> {
+    pub(crate) fn check(&self, as_of: i32) -> Result<(), Error> {
         if self.usage.used > 0 {
             return Ok(());
         }
@@ -524,10 +524,10 @@ impl Tally {
 }
 
 /// Builds [`Features`] from the customers' ids and aggregates, in order of their first row.
-struct Assembly(Features);
+pub(crate) struct Assembly(pub(crate) Features);
 
 impl Assembly {
-    fn new(
+    pub(crate) fn new(
         as_of: i32,
         options: FeatureOptions,
         usage: Usage,
@@ -551,7 +551,7 @@ impl Assembly {
 
     /// Adds the next customer (a customer with returns only goes to `returns_only`).
     #[inline]
-    fn push(&mut self, id: &str, a: &Agg) {
+    pub(crate) fn push(&mut self, id: &str, a: &Agg) {
         let f = &mut self.0;
         if a.first == NO_PURCHASE {
             f.returns_only.push(id);
@@ -569,7 +569,7 @@ impl Assembly {
     }
 
     /// Adds the customers of `other` (a finished piece), after this one's.
-    fn append(&mut self, other: &Features) {
+    pub(crate) fn append(&mut self, other: &Features) {
         let f = &mut self.0;
         f.ids.append(&other.ids);
         f.recency.extend_from_slice(&other.recency);
@@ -579,222 +579,6 @@ impl Assembly {
         f.last.extend_from_slice(&other.last);
         f.returns_only.append(&other.returns_only);
     }
-}
-
-/// The 128-bit key that tells customers apart in [`Features::from_slice`]: the text itself
-/// when it is ASCII without NUL and at most 16 bytes long (most ids: codes, phone numbers,
-/// NIKs), zero-padded into two little-endian words, so such ids are never confused;
-/// otherwise two foldhash hashes with different seeds, with the top bit of the second set
-/// (an ASCII byte never sets it, so hashed keys and texts cannot meet).
-#[inline]
-fn customer_key(id: &str, a: &Hasher, b: &Hasher) -> (u64, u64) {
-    use std::hash::BuildHasher;
-    let bytes = id.as_bytes();
-    if bytes.len() <= 16 && bytes.iter().all(|&c| c != 0 && c.is_ascii()) {
-        let mut buf = [0u8; 16];
-        buf[..bytes.len()].copy_from_slice(bytes);
-        let (lo, hi) = buf.split_at(8);
-        let word = |w: &[u8]| u64::from_le_bytes(w.try_into().unwrap_or([0; 8]));
-        return (word(lo), word(hi));
-    }
-    (a.hash_one(id), b.hash_one(id) | 1 << 63)
-}
-
-/// The partition of a key: its top `bits` after mixing both words.
-#[inline]
-fn partition(key: (u64, u64), bits: u32) -> usize {
-    let mixed = (key.0 ^ key.1.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-    (mixed >> (64 - bits)) as usize
-}
-
-/// Batches at least this long are aggregated in parallel by [`Features::from_slice`].
-const PARALLEL_ROWS: usize = 65_536;
-
-/// A used row, as the parallel aggregation keeps it (40 bytes).
-struct Row {
-    key: (u64, u64),
-    /// The row's index in the batch; the top bit flags a return netted against the money.
-    index: u32,
-    day: i32,
-    amount: f64,
-    invoice: u64,
-}
-
-const NET_RETURN: u32 = 1 << 31;
-
-/// What one chunk of rows gives: its used rows by partition, and the others counted.
-struct Chunk {
-    parts: Vec<Vec<Row>>,
-    tally: Tally,
-}
-
-/// One partition's customers: aggregates and the index of each one's first row.
-struct Part {
-    customers: Vec<Customer>,
-    first: Vec<u32>,
-}
-
-/// A customer of a partition: its aggregate and key on one cache line, the one line the
-/// final gather in first-row order reads (the id comes from the key when it is the text).
-#[derive(Clone, Copy)]
-#[repr(C, align(64))]
-struct Customer {
-    agg: Agg,
-    key: (u64, u64),
-}
-
-/// The id of a customer key that is the id's text (see [`customer_key`]).
-#[inline]
-fn key_text(key: (u64, u64), buf: &mut [u8; 16]) -> Option<&str> {
-    if key.1 >> 63 != 0 {
-        return None;
-    }
-    buf[..8].copy_from_slice(&key.0.to_le_bytes());
-    buf[8..].copy_from_slice(&key.1.to_le_bytes());
-    let len = buf.iter().position(|&b| b == 0).unwrap_or(16);
-    std::str::from_utf8(&buf[..len]).ok()
-}
-
-fn parallel_features(
-    as_of: i32,
-    options: FeatureOptions,
-    txs: &[Transaction<'_>],
-) -> Result<Features, Error> {
-    use rayon::prelude::*;
-    use std::collections::HashMap;
-
-    // About 32,768 rows per partition, in powers of two (16 to 256 partitions).
-    let bits = ((txs.len() / 32_768).max(2).ilog2()).clamp(4, 8);
-    let n_parts = 1usize << bits;
-    let chunk_len = txs.len().div_ceil(rayon::current_num_threads() * 4).max(4_096);
-    // The second half of the customer hash: the same function with another seed.
-    let (seed_a, seed_b) = (hasher(), foldhash::fast::FixedState::with_seed(0x9e37_79b9_7f4a_7c15));
-    let mut chunks: Vec<Chunk> = txs
-        .par_chunks(chunk_len)
-        .enumerate()
-        .map(|(c, rows)| {
-            let base = c * chunk_len;
-            // Room for an even spread of the chunk's rows over the partitions, and a little.
-            let room = rows.len() / n_parts + rows.len() / n_parts / 4 + 16;
-            let mut out = Chunk {
-                parts: (0..n_parts).map(|_| Vec::with_capacity(room)).collect(),
-                tally: Tally::default(),
-            };
-            let mut buf = String::new();
-            for (k, tx) in rows.iter().enumerate() {
-                let index = base + k;
-                let Some((day, invoice, net_return)) =
-                    out.tally.take(tx, index as u64 + 1, as_of, options)
-                else {
-                    continue;
-                };
-                let id: &str = if tx.keys.is_empty() {
-                    tx.customer
-                } else {
-                    compose_key(&mut buf, tx.customer, tx.keys);
-                    &buf
-                };
-                let key = customer_key(id, &seed_a, &seed_b);
-                out.parts[partition(key, bits)].push(Row {
-                    key,
-                    index: index as u32 | if net_return { NET_RETURN } else { 0 },
-                    day,
-                    amount: tx.amount,
-                    invoice,
-                });
-            }
-            out
-        })
-        .collect();
-    let mut tally = Tally::default();
-    for c in &mut chunks {
-        tally.absorb(std::mem::take(&mut c.tally));
-    }
-    tally.check(as_of)?;
-    // Each partition's rows, chunk after chunk: in row order. A thread's maps serve
-    // partition after partition, so they are allocated (and their pages touched) once.
-    let parts: Vec<Part> = (0..n_parts)
-        .into_par_iter()
-        .map_init(
-            || {
-                let index: HashMap<(u64, u64), u32, Hasher> = HashMap::with_hasher(hasher());
-                (index, HashSet::with_hasher(hasher()))
-            },
-            |(index, seen), p| {
-                index.clear();
-                seen.clear();
-                let mut part = Part { customers: Vec::new(), first: Vec::new() };
-                // The lines of a basket come together: the previous row's customer is
-                // the likeliest.
-                let mut last: Option<((u64, u64), u32)> = None;
-                for r in chunks.iter().flat_map(|c| &c.parts[p]) {
-                    let i = match last {
-                        Some((key, i)) if key == r.key => i,
-                        _ => {
-                            let next = part.customers.len() as u32;
-                            let i = *index.entry(r.key).or_insert(next);
-                            if i == next {
-                                part.customers.push(Customer { agg: Agg::EMPTY, key: r.key });
-                                part.first.push(r.index & !NET_RETURN);
-                            }
-                            last = Some((r.key, i));
-                            i
-                        }
-                    };
-                    part.customers[i as usize].agg.apply(
-                        seen,
-                        i,
-                        r.day,
-                        r.amount,
-                        r.invoice,
-                        r.index & NET_RETURN != 0,
-                        options.frequency,
-                    );
-                }
-                part
-            },
-        )
-        .collect();
-    drop(chunks);
-    // Customers in order of their first row, as the streaming builder numbers them.
-    let mut order: Vec<(u32, u32, u32)> = parts
-        .iter()
-        .enumerate()
-        .flat_map(|(p, part)| {
-            part.first.iter().enumerate().map(move |(i, &row)| (row, p as u32, i as u32))
-        })
-        .collect();
-    order.par_sort_unstable_by_key(|&(row, _, _)| row);
-    // Each stretch of customers on its own thread, then joined.
-    let stretch = order.len().div_ceil(rayon::current_num_threads() * 4).max(1);
-    let pieces: Vec<Features> = order
-        .par_chunks(stretch)
-        .map_init(String::new, |buf, stretch| {
-            let mut piece =
-                Assembly::new(as_of, options, Usage::default(), Vec::new(), stretch.len());
-            let mut text = [0u8; 16];
-            for &(row, p, i) in stretch {
-                let c = &parts[p as usize].customers[i as usize];
-                if let Some(id) = key_text(c.key, &mut text) {
-                    piece.push(id, &c.agg);
-                    continue;
-                }
-                let tx = &txs[row as usize];
-                if tx.keys.is_empty() {
-                    piece.push(tx.customer, &c.agg);
-                } else {
-                    compose_key(buf, tx.customer, tx.keys);
-                    piece.push(buf, &c.agg);
-                }
-            }
-            piece.0
-        })
-        .collect();
-    let mut out = Assembly::new(as_of, options, tally.usage, tally.rejects, order.len());
-    for piece in &pieces {
-        out.append(piece);
-    }
-    Ok(out.0)
 }
 
 /// The customer id of an interned customer-and-keys text.
@@ -864,12 +648,10 @@ impl Features {
     /// Rows are first checked and hashed in parallel chunks and sorted into partitions by
     /// the hash of their customer (and extra keys); each partition's customers are then
     /// aggregated, in row order, in a table small enough to stay in cache, and the
-    /// partitions are merged in order of each customer's first row. Customers are told
-    /// apart by their id itself when it is ASCII without NUL and at most 16 bytes long (with
-    /// extra keys: the id and keys joined), and otherwise by a 128-bit hash of it (foldhash,
-    /// two seeds): two different long ids would have to collide in both halves to be merged,
-    /// odds below 1e-20 for a billion customers. Small batches (under 65,536 rows) and huge
-    /// ones (2^31 rows or more) go through [`FeatureBuilder`].
+    /// partitions are merged in order of each customer's first row: a
+    /// [`ParallelFeatureBuilder`](crate::ParallelFeatureBuilder) given the whole slice,
+    /// which documents how customers are told apart. Small batches (under 65,536 rows) go
+    /// through [`FeatureBuilder`].
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -892,11 +674,10 @@ impl Features {
         options: FeatureOptions,
         transactions: &[Transaction<'_>],
     ) -> Result<Features, Error> {
-        // Row indices keep their top bit for a flag.
-        if transactions.len() < PARALLEL_ROWS || transactions.len() >= NET_RETURN as usize {
+        if transactions.len() < crate::parallel::PARALLEL_ROWS {
             return Features::from_transactions(as_of, options, transactions.iter().copied());
         }
-        parallel_features(day_number(as_of), options, transactions)
+        crate::parallel::from_slice(day_number(as_of), options, transactions)
     }
 
     /// Number of customers.
@@ -1064,7 +845,8 @@ mod tests {
                             FeatureOptions::default().frequency(frequency).returns(returns);
                         let slow = Features::from_transactions(as_of, options, txs.iter().copied())
                             .unwrap();
-                        let fast = parallel_features(day_number(as_of), options, &txs).unwrap();
+                        let fast =
+                            crate::parallel::from_slice(day_number(as_of), options, &txs).unwrap();
                         let what =
                             format!("seed {seed} keys {with_keys} {frequency:?} {returns:?}");
                         assert_eq!(fast.ids, slow.ids, "{what}");
@@ -1087,7 +869,7 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2025, 6, 1).unwrap();
         let txs = vec![Transaction::new("C1", day, 10.0); 10];
         let as_of = day_number(day) - 1;
-        let err = parallel_features(as_of, FeatureOptions::default(), &txs).unwrap_err();
+        let err = crate::parallel::from_slice(as_of, FeatureOptions::default(), &txs).unwrap_err();
         assert!(matches!(err, Error::AsOfBeforeData { .. }), "{err:?}");
     }
 }

@@ -92,6 +92,7 @@ mod error;
 mod features;
 mod intern;
 mod lifecycle;
+mod parallel;
 mod score;
 mod segment;
 mod text;
@@ -108,6 +109,7 @@ pub use crate::features::{
     ReturnPolicy, Transaction, Usage,
 };
 pub use crate::lifecycle::{Lifecycle, LifecycleOptions, Stage, lifecycle};
+pub use crate::parallel::{ChunkSink, ParallelFeatureBuilder, TransactionSink};
 pub use crate::score::{Bin, Binning, Dimension, RfmScore, ScoreOptions, Scores, Thresholds};
 pub use crate::segment::{
     Coverage, OTHERS, Rule, RuleCoverage, SegmentRules, SegmentSummary, Segments,

@@ -8,8 +8,8 @@ use std::time::Instant;
 use anyhow::{Context, anyhow, bail};
 use crm_excel::{Cell, ReaderBuilder, Table, XlsxWriter};
 use crm_rfm::{
-    Binning, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis, RejectReason,
-    ReturnPolicy, ScoreOptions, Scores, SegmentRules, Segments, Transaction,
+    Binning, FeatureBuilder, FeatureOptions, Features, FrequencyBasis, MonetaryBasis, ReturnPolicy,
+    ScoreOptions, Scores, SegmentRules, Segments,
 };
 
 use crate::args::{FrequencyArg, MethodArg, MonetaryArg, ReturnsArg, RfmArgs};
@@ -82,18 +82,14 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
         invoice: args.invoice_col.as_deref(),
         keys: &args.by,
     };
-    let is_csv = args.input.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase)
-        == Some("csv".into());
-    let features = if is_parquet(&args.input) || args.input.as_os_str() == "-" {
-        read_arrow(&args.input, &columns, as_of, options)?
-    } else {
+    let is_workbook =
+        crm_arrow::Format::from_path(&args.input) == Some(crm_arrow::Format::Workbook);
+    let features = if is_workbook {
         let mut builder = FeatureBuilder::new(as_of, options);
-        if is_csv {
-            read_csv(&args.input, &columns, &mut builder)?;
-        } else {
-            read_workbook(&args.input, args.sheet.as_deref(), &columns, &mut builder)?;
-        }
+        read_workbook(&args.input, args.sheet.as_deref(), &columns, &mut builder)?;
         builder.finish().with_context(|| args.input.display().to_string())?
+    } else {
+        read_arrow(&args.input, &columns, as_of, options)?
     };
     let read = started.elapsed();
 
@@ -167,6 +163,21 @@ struct Columns<'a> {
 }
 
 impl Columns<'_> {
+    /// The flag that names column `name`.
+    fn flag(&self, name: &str) -> &'static str {
+        if name == self.customer {
+            "--customer-col"
+        } else if name == self.date {
+            "--date-col"
+        } else if name == self.amount {
+            "--amount-col"
+        } else if Some(name) == self.invoice {
+            "--invoice-col"
+        } else {
+            "--by"
+        }
+    }
+
     /// Column indices in `headers` of the extra keys.
     fn find_keys(&self, headers: &[String], file: &Path) -> anyhow::Result<Vec<usize>> {
         self.keys.iter().map(|name| column(headers, name, "--by", file)).collect()
@@ -196,152 +207,6 @@ fn column(headers: &[String], name: &str, flag: &str, file: &Path) -> anyhow::Re
             crm_excel::column_list(headers)
         ),
     }
-}
-
-const FIELDS: [&str; 4] = ["customer", "date", "amount", "invoice"];
-
-/// One parsed transaction of a batch: text ranges into the batch's buffer.
-struct Item {
-    row: u64,
-    customer: (u32, u32),
-    invoice: Option<(u32, u32)>,
-    /// The first of the row's extra key ranges in [`Batch::keys`].
-    keys: u32,
-    date: chrono::NaiveDate,
-    amount: f64,
-}
-
-/// Rows parsed by the reader thread, in file order.
-#[derive(Default)]
-struct Batch {
-    text: String,
-    items: Vec<Item>,
-    /// Text ranges of the items' extra keys, each item's in a run.
-    keys: Vec<(u32, u32)>,
-    rejects: Vec<(u64, &'static str, RejectReason)>,
-}
-
-const BATCH_ROWS: usize = 65_536;
-
-/// Streams a CSV file into the builder: a reader thread parses records, dates and amounts
-/// into batches while this thread aggregates them (the two halves take about the same time,
-/// so two cores halve the wall time). Memory stays bounded by the customers plus four
-/// batches in flight.
-fn read_csv(
-    path: &Path,
-    columns: &Columns<'_>,
-    builder: &mut FeatureBuilder,
-) -> anyhow::Result<()> {
-    let file = File::open(path).with_context(|| path.display().to_string())?;
-    let mut rdr =
-        csv::ReaderBuilder::new().flexible(true).buffer_capacity(1 << 20).from_reader(file);
-    let headers: Vec<String> = rdr
-        .byte_headers()
-        .with_context(|| path.display().to_string())?
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).into_owned())
-        .collect();
-    let idx = columns.find(&headers, path)?;
-    let key_idx = columns.find_keys(&headers, path)?;
-    let n_keys = key_idx.len();
-    let (tx, rx) = std::sync::mpsc::sync_channel::<anyhow::Result<Batch>>(4);
-    let display = path.display().to_string();
-    let reader = std::thread::spawn(move || {
-        let mut record = csv::ByteRecord::new();
-        let mut batch = Batch::default();
-        loop {
-            match rdr.read_byte_record(&mut record) {
-                Ok(true) => {}
-                Ok(false) => break,
-                Err(e) => {
-                    let _ = tx.send(Err(anyhow::Error::new(e).context(display.clone())));
-                    return;
-                }
-            }
-            let row = record.position().map_or(0, |p| p.line());
-            let mut fields: [&str; 4] = [""; 4];
-            let mut missing = None;
-            for (k, i) in idx.iter().enumerate() {
-                let Some(i) = *i else { continue };
-                match record.get(i) {
-                    Some(b) => fields[k] = std::str::from_utf8(b).unwrap_or("\u{fffd}"),
-                    None => missing = missing.or(Some(k)),
-                }
-            }
-            let key_missing = key_idx.iter().any(|&i| record.get(i).is_none());
-            if let Some(k) = missing {
-                batch.rejects.push((row, FIELDS[k], RejectReason::Empty));
-            } else if key_missing {
-                batch.rejects.push((row, "--by column", RejectReason::Empty));
-            } else {
-                let date = crm_core::parse_date(fields[1]).map(chrono::NaiveDate::from);
-                match (date, crm_core::parse_amount(fields[2]).ok()) {
-                    (None, _) => {
-                        batch.rejects.push((row, "date", RejectReason::date(fields[1])));
-                    }
-                    (_, None) => {
-                        batch.rejects.push((row, "amount", RejectReason::amount(fields[2])));
-                    }
-                    (Some(date), Some(amount)) => {
-                        let mut span = |t: &str| {
-                            let start = batch.text.len() as u32;
-                            batch.text.push_str(t);
-                            (start, batch.text.len() as u32)
-                        };
-                        let customer = span(fields[0]);
-                        let invoice = idx[3].map(|_| span(fields[3]));
-                        let keys = batch.keys.len() as u32;
-                        for &i in &key_idx {
-                            let t = record
-                                .get(i)
-                                .map_or("", |b| std::str::from_utf8(b).unwrap_or("\u{fffd}"));
-                            let start = batch.text.len() as u32;
-                            batch.text.push_str(t);
-                            batch.keys.push((start, batch.text.len() as u32));
-                        }
-                        batch.items.push(Item { row, customer, invoice, keys, date, amount });
-                    }
-                }
-            }
-            if batch.items.len() + batch.rejects.len() >= BATCH_ROWS
-                && tx.send(Ok(std::mem::take(&mut batch))).is_err()
-            {
-                return;
-            }
-        }
-        let _ = tx.send(Ok(batch));
-    });
-    for batch in rx {
-        let batch = batch?;
-        let text = &batch.text;
-        let slice = |(a, b): (u32, u32)| &text[a as usize..b as usize];
-        // Items and rejects are each in file order: merge them by row.
-        let mut rejects = batch.rejects.into_iter().peekable();
-        let mut keys: Vec<&str> = Vec::with_capacity(n_keys);
-        for it in &batch.items {
-            while let Some((row, field, _)) = rejects.peek() {
-                if *row > it.row {
-                    break;
-                }
-                let (row, field, why) = (*row, *field, rejects.next().expect("peeked").2);
-                builder.reject(row, field, why);
-            }
-            keys.clear();
-            let first = it.keys as usize;
-            keys.extend(batch.keys[first..first + n_keys].iter().map(|&k| slice(k)));
-            let mut tx =
-                Transaction::new(slice(it.customer), it.date, it.amount).row(it.row).keys(&keys);
-            if let Some(inv) = it.invoice {
-                tx = tx.invoice(slice(inv));
-            }
-            builder.push(tx);
-        }
-        for (row, field, why) in rejects {
-            builder.reject(row, field, why);
-        }
-    }
-    reader.join().map_err(|_| anyhow::anyhow!("the CSV reader thread panicked"))?;
-    Ok(())
 }
 
 /// Reads a workbook sheet (or any file crm-excel reads) into the builder.
@@ -390,9 +255,9 @@ fn read_workbook(
     Ok(())
 }
 
-/// Reads a Parquet file (or CSV on standard input) through crm-arrow: only the named
-/// columns are decoded, typed columns (dates, numbers) are taken as they are and text ones
-/// parsed as in a CSV file.
+/// Reads a CSV or Parquet file (or CSV on standard input) through crm-arrow: CSV on all
+/// cores, only the named columns decoded; typed columns (dates, numbers) are taken as they
+/// are and text ones parsed as in a CSV file.
 fn read_arrow(
     path: &Path,
     columns: &Columns<'_>,
@@ -404,7 +269,16 @@ fn read_arrow(
     if let Some(invoice) = columns.invoice {
         wanted = wanted.invoice(invoice);
     }
-    Ok(crm_arrow::rfm_features_of_file(path, &wanted, as_of, options)?)
+    crm_arrow::rfm_features_of_file(path, &wanted, as_of, options).map_err(|e| match e {
+        // Name the flag that asked for the column.
+        crm_arrow::Error::MissingColumn { file, column, available } => {
+            anyhow!(
+                "{file}: {} {column:?}: no such column (columns: {available})",
+                columns.flag(&column)
+            )
+        }
+        e => e.into(),
+    })
 }
 
 /// Writes the customers as Parquet with crm-arrow's RFM schema (the CSV's columns, typed),
