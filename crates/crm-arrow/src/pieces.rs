@@ -11,13 +11,32 @@ use std::io::Read;
 
 use crate::error::{Error, Result};
 
-/// Bytes read per block: a few million rows, enough for each partition of the RFM
-/// aggregation to gather rows enough to keep its table in cache.
-pub(crate) const BLOCK: usize = 64 << 20;
+/// Bytes read per block: a million rows or so, enough for each partition of the RFM
+/// aggregation to gather a few thousand rows, and small enough that the block and its rows
+/// stay a small part of the run's memory.
+pub(crate) const BLOCK: usize = 16 << 20;
 
 /// Bytes per piece: one thread's share of a block, several per thread so that uneven
 /// pieces even out.
-pub(crate) const PIECE: usize = 4 << 20;
+pub(crate) const PIECE: usize = 2 << 20;
+
+/// A block of whole records and where its pieces are.
+#[derive(Debug, Default)]
+pub(crate) struct Block {
+    text: Vec<u8>,
+    /// (start, end, plain) of each piece.
+    cuts: Vec<(usize, usize, bool)>,
+}
+
+impl Block {
+    /// The block's pieces.
+    pub(crate) fn pieces(&self) -> Vec<Piece<'_>> {
+        self.cuts
+            .iter()
+            .map(|&(start, end, plain)| Piece { text: &self.text[start..end], plain })
+            .collect()
+    }
+}
 
 /// A piece of a block: whole records, and whether they can be split without a CSV parser
 /// (no `"` and no carriage return other than in a CRLF line end).
@@ -34,10 +53,8 @@ pub(crate) struct Blocks<R> {
     /// [`BLOCK`] and [`PIECE`], smaller in tests.
     block: usize,
     piece: usize,
-    buf: Vec<u8>,
-    /// Bytes of `buf` filled; `buf[start..filled]` is what the last block left.
-    filled: usize,
-    start: usize,
+    /// What the last read left after its last whole record.
+    carry: Vec<u8>,
     eof: bool,
 }
 
@@ -49,21 +66,20 @@ impl<R: Read> Blocks<R> {
     /// Blocks of `block` bytes cut into pieces of `piece` bytes.
     pub(crate) fn with_sizes(src: R, file: &str, block: usize, piece: usize) -> Blocks<R> {
         let file = file.to_owned();
-        Blocks { src, file, block, piece, buf: Vec::new(), filled: 0, start: 0, eof: false }
+        Blocks { src, file, block, piece, carry: Vec::new(), eof: false }
     }
 
     /// The header record's fields (as text, invalid UTF-8 replaced) and the line feeds in
     /// it; an empty stream has no fields.
     pub(crate) fn header(&mut self) -> Result<(Vec<String>, u64)> {
+        let mut buf = std::mem::take(&mut self.carry);
         let mut want = (64 << 10).min(self.block);
         loop {
-            self.fill(want)?;
-            let text = &self.buf[..self.filled];
+            self.fill(&mut buf, want)?;
             let mut ends = Vec::new();
-            if let Some(len) = record_ends(text, self.eof, 1, &mut ends) {
-                let end = ends.first().copied().unwrap_or(len);
-                let end = skip_lf(text, end);
-                let header = &text[..end];
+            if let Some(len) = record_ends(&buf, self.eof, 1, &mut ends) {
+                let end = skip_lf(&buf, ends.first().copied().unwrap_or(len));
+                let header = &buf[..end];
                 let fields = csv::ReaderBuilder::new()
                     .has_headers(false)
                     .flexible(true)
@@ -74,62 +90,64 @@ impl<R: Read> Blocks<R> {
                     .map_err(|e| Error::io(&self.file, std::io::Error::other(e)))?
                     .map(|r| r.iter().map(|f| String::from_utf8_lossy(f).into_owned()).collect())
                     .unwrap_or_default();
-                self.start = end;
-                return Ok((fields, line_feeds(header)));
+                let feeds = line_feeds(header);
+                buf.drain(..end);
+                self.carry = buf;
+                return Ok((fields, feeds));
             }
             want *= 4;
         }
     }
 
-    /// The next block of whole records, cut into pieces; `None` at the end of the stream.
-    pub(crate) fn next_block(&mut self) -> Result<Option<Vec<Piece<'_>>>> {
-        // Keep what the last block left, and read up to a block.
-        self.buf.copy_within(self.start..self.filled, 0);
-        self.filled -= self.start;
-        self.start = 0;
+    /// The next block of whole records, cut into pieces, read into `reuse`'s buffers (a
+    /// block given back, so that its memory is not mapped again); `None` at the end.
+    pub(crate) fn next_block(&mut self, reuse: Option<Block>) -> Result<Option<Block>> {
+        let mut block = reuse.unwrap_or_default();
+        block.cuts.clear();
+        let buf = &mut block.text;
+        buf.clear();
+        buf.extend_from_slice(&self.carry);
+        self.carry.clear();
         let mut want = self.block;
         let (cut, ends) = loop {
-            self.fill(want)?;
-            if self.filled == 0 {
+            self.fill(buf, want)?;
+            if buf.is_empty() {
                 return Ok(None);
             }
-            let text = &self.buf[..self.filled];
-            let quoted = memchr::memchr(b'"', text).is_some();
+            let quoted = memchr::memchr(b'"', buf).is_some();
             if !quoted {
                 let cut = if self.eof {
-                    Some(text.len())
+                    Some(buf.len())
                 } else {
-                    memchr::memrchr(b'\n', text).map(|i| i + 1)
+                    memchr::memrchr(b'\n', buf).map(|i| i + 1)
                 };
                 if let Some(cut) = cut {
                     break (cut, None);
                 }
             } else {
                 let mut ends = Vec::new();
-                if let Some(cut) = record_ends(text, self.eof, usize::MAX, &mut ends) {
-                    let cut = skip_lf(text, cut);
-                    break (cut, Some(ends));
+                if let Some(cut) = record_ends(buf, self.eof, usize::MAX, &mut ends) {
+                    break (skip_lf(buf, cut), Some(ends));
                 }
             }
             // Not one whole record yet: read more.
-            want = self.filled.max(want) * 2;
+            want = buf.len().max(want) * 2;
         };
-        self.start = cut;
-        let text = &self.buf[..cut];
-        let piece_len = self.piece;
-        let mut pieces = Vec::with_capacity(cut / piece_len + 1);
+        self.carry.extend_from_slice(&buf[cut..]);
+        buf.truncate(cut);
+        let text = &buf[..];
+        let piece = self.piece;
         match ends {
             None => {
                 let mut at = 0;
                 while at < cut {
-                    let end = if cut - at <= PIECE {
+                    let end = if cut - at <= piece {
                         cut
                     } else {
-                        memchr::memchr(b'\n', &text[at + PIECE..cut])
-                            .map_or(cut, |i| at + PIECE + i + 1)
+                        let from = at + piece;
+                        memchr::memchr(b'\n', &text[from..cut]).map_or(cut, |i| from + i + 1)
                     };
-                    let piece = &text[at..end];
-                    pieces.push(Piece { text: piece, plain: crlf_only(piece) });
+                    block.cuts.push((at, end, crlf_only(&text[at..end])));
                     at = end;
                 }
             }
@@ -137,32 +155,38 @@ impl<R: Read> Blocks<R> {
                 let mut at = 0;
                 for &end in &ends {
                     let end = skip_lf(text, end);
-                    if end - at >= piece_len {
-                        pieces.push(Piece { text: &text[at..end], plain: false });
+                    if end - at >= piece {
+                        block.cuts.push((at, end, false));
                         at = end;
                     }
                 }
                 if at < cut {
-                    pieces.push(Piece { text: &text[at..cut], plain: false });
+                    block.cuts.push((at, cut, false));
                 }
             }
         }
-        Ok(Some(pieces))
+        Ok(Some(block))
     }
 
-    /// Reads until `want` bytes are buffered or the stream ends.
-    fn fill(&mut self, want: usize) -> Result<()> {
-        if self.buf.len() < want {
-            self.buf.resize(want, 0);
+    /// Reads into `buf` until it holds `want` bytes or the stream ends.
+    fn fill(&mut self, buf: &mut Vec<u8>, want: usize) -> Result<()> {
+        let mut filled = buf.len();
+        if filled >= want || self.eof {
+            return Ok(());
         }
-        while !self.eof && self.filled < want {
-            match self.src.read(&mut self.buf[self.filled..want]) {
+        buf.resize(want, 0);
+        while !self.eof && filled < want {
+            match self.src.read(&mut buf[filled..want]) {
                 Ok(0) => self.eof = true,
-                Ok(n) => self.filled += n,
+                Ok(n) => filled += n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(e) => return Err(Error::io(&self.file, e)),
+                Err(e) => {
+                    buf.truncate(filled);
+                    return Err(Error::io(&self.file, e));
+                }
             }
         }
+        buf.truncate(filled);
         Ok(())
     }
 }
@@ -251,8 +275,8 @@ mod tests {
         let mut blocks = Blocks::new(text.as_bytes(), "t.csv");
         let (header, lines) = blocks.header().unwrap();
         let mut out = Vec::new();
-        while let Some(pieces) = blocks.next_block().unwrap() {
-            for p in pieces {
+        while let Some(block) = blocks.next_block(None).unwrap() {
+            for p in block.pieces() {
                 out.push((String::from_utf8(p.text.to_vec()).unwrap(), p.plain));
             }
         }

@@ -14,11 +14,12 @@ use arrow_array::{
 use arrow_schema::{DataType, Field, Schema};
 use chrono::NaiveDate;
 use crm_rfm::{
-    FeatureBuilder, FeatureOptions, Features, ParallelFeatureBuilder, RejectReason, Scores,
-    Segments, Transaction, TransactionSink,
+    ChunkSink, FeatureOptions, Features, ParallelFeatureBuilder, RejectReason, Scores, Segments,
+    Transaction, TransactionSink,
 };
 
 use crate::error::{Error, Result};
+use crate::pieces::Block;
 use crate::read::Batches;
 
 /// Days from 0001-01-01 (chrono's day 1) to 1970-01-01 (Arrow's day 0).
@@ -140,7 +141,8 @@ enum Amounts<'a> {
 /// * the customer id, the invoice and the keys: text as it is, other types as their
 ///   arrow-cast text (an `Int64` id `178991` is `"178991"`).
 ///
-/// Rows go to a [`FeatureBuilder`] in file order, numbered by [`Batches::row_number`]: a null
+/// Rows go to a [`ParallelFeatureBuilder`] (a record batch per chunk; the same result as a
+/// [`FeatureBuilder`](crm_rfm::FeatureBuilder) fed them in order), numbered by [`Batches::row_number`]: a null
 /// or unreadable date or amount is a [`crm_rfm::Reject`] of that row (`date` or `amount`,
 /// checked in that order); a null customer id is an empty one, which crm-rfm rejects; a null
 /// invoice or key is empty text.
@@ -157,20 +159,32 @@ pub fn rfm_features(
 ) -> Result<Features> {
     let file = table.source();
     let at = Indices::find(columns, |name| table.column_index(name))?;
-    let mut builder = FeatureBuilder::new(as_of, options);
+    // Each batch is a chunk, its rows numbered as the table numbers them.
+    let mut starts = Vec::with_capacity(table.batches().len());
     let mut first = 0;
     for batch in table.batches() {
-        push_batch(&mut builder, batch, &at, file, |i| table.row_number(first + i))?;
+        starts.push((batch, first));
         first += batch.num_rows();
+    }
+    let failure = std::sync::Mutex::new(None);
+    let mut builder = ParallelFeatureBuilder::new(as_of, options);
+    builder.push_chunks(&starts, |&(batch, first), sink| {
+        if let Err(e) = push_batch(sink, batch, &at, file, |i| table.row_number(first + i)) {
+            failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(e);
+        }
+        0
+    });
+    if let Some(e) = failure.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner) {
+        return Err(e);
     }
     builder.finish().map_err(|source| Error::Rfm { file: file.to_owned(), source })
 }
 
 /// [`rfm_features`] of a file, chosen by its extension: CSV (and `-`, CSV on standard
 /// input) through [`rfm_features_of_csv`], on all cores, rows numbered by their line; a
-/// Parquet file streamed, a second thread decoding the columns `columns` names (only
-/// those) batch by batch while this one aggregates them, so the file is never in memory
-/// whole and decoding overlaps aggregation, rows numbered from 1. Workbooks are read with
+/// Parquet file streamed row group by row group, each decoded (only the columns `columns`
+/// names) by a thread of rayon's pool straight into a [`ParallelFeatureBuilder`], so the
+/// file is never in memory whole, rows numbered from 1. Workbooks are read with
 /// [`read`](crate::read) and given to [`rfm_features`].
 ///
 /// ```
@@ -206,7 +220,7 @@ pub fn rfm_features_of_file(
     match Format::from_path(path) {
         Some(Format::Parquet) => {}
         Some(Format::Csv) if path.as_os_str() == "-" => {
-            return rfm_features_of_csv(std::io::stdin().lock(), "-", columns, as_of, options);
+            return rfm_features_of_csv(std::io::stdin(), "-", columns, as_of, options);
         }
         Some(Format::Csv) => {
             let f = std::fs::File::open(path).map_err(|e| Error::io(&file, e))?;
@@ -217,55 +231,78 @@ pub fn rfm_features_of_file(
             return rfm_features(&table, columns, as_of, options);
         }
     }
+    use parquet::arrow::arrow_reader::{
+        ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    };
     let f = std::fs::File::open(path).map_err(|e| Error::io(&file, e))?;
-    let builder = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(f)
+    let metadata = ArrowReaderMetadata::load(&f, ArrowReaderOptions::new())
         .map_err(|e| Error::parquet(&file, &e))?;
-    let names: Vec<String> = builder.schema().fields().iter().map(|f| f.name().clone()).collect();
+    let names: Vec<String> = metadata.schema().fields().iter().map(|f| f.name().clone()).collect();
     let index = |name: &str| crate::column_index(&names, name, &file);
     let wanted = Indices::find(columns, index)?;
     // Decode only the columns used; in the decoded batches they keep the file's order.
     let mut roots = wanted.all();
     roots.sort_unstable();
     roots.dedup();
-    let mask = parquet::arrow::ProjectionMask::roots(builder.parquet_schema(), roots.clone());
-    let reader = builder
-        .with_projection(mask)
-        .with_batch_size(crate::DEFAULT_BATCH_SIZE)
-        .build()
-        .map_err(|e| Error::parquet(&file, &e))?;
+    let mask = parquet::arrow::ProjectionMask::roots(metadata.parquet_schema(), roots.clone());
     let at = wanted.map(|i| roots.binary_search(&i).expect("a decoded column"));
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<RecordBatch>>(2);
-    let decode_file = file.clone();
-    let decoder = std::thread::spawn(move || {
-        for batch in reader {
-            let batch = batch.map_err(|e| Error::arrow(&decode_file, &e));
-            let failed = batch.is_err();
-            if tx.send(batch).is_err() || failed {
-                return;
+    let failure = std::sync::Mutex::new(None);
+    // Each row group is decoded by one thread straight into its chunk; groups go to the
+    // builder a few million rows at a time, so memory holds the customers and those rows.
+    let decode = |&group: &usize, sink: &mut ChunkSink| -> u64 {
+        let rows = metadata.metadata().row_group(group).num_rows() as u64;
+        let result = f.try_clone().map_err(|e| Error::io(&file, e)).and_then(|f| {
+            let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, metadata.clone())
+                .with_row_groups(vec![group])
+                .with_projection(mask.clone())
+                .with_batch_size(crate::DEFAULT_BATCH_SIZE)
+                .build()
+                .map_err(|e| Error::parquet(&file, &e))?;
+            let mut first = 1u64;
+            for batch in reader {
+                let batch = batch.map_err(|e| Error::arrow(&file, &e))?;
+                push_batch(sink, &batch, &at, &file, |i| first + i as u64)?;
+                first += batch.num_rows() as u64;
             }
+            Ok(())
+        });
+        if let Err(e) = result {
+            failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).get_or_insert(e);
         }
-    });
-    let mut rfm = FeatureBuilder::new(as_of, options);
-    let mut first = 1u64;
-    for batch in rx {
-        let batch = batch?;
-        push_batch(&mut rfm, &batch, &at, &file, |i| first + i as u64)?;
-        first += batch.num_rows() as u64;
+        rows
+    };
+    let mut rfm = ParallelFeatureBuilder::new(as_of, options);
+    let mut groups = Vec::new();
+    let mut rows = 0;
+    let n_groups = metadata.metadata().num_row_groups();
+    for group in 0..n_groups {
+        groups.push(group);
+        rows += metadata.metadata().row_group(group).num_rows();
+        if rows >= GROUP_ROWS || group + 1 == n_groups {
+            rfm.push_chunks(&groups, decode);
+            if let Some(e) =
+                failure.lock().unwrap_or_else(std::sync::PoisonError::into_inner).take()
+            {
+                return Err(e);
+            }
+            groups.clear();
+            rows = 0;
+        }
     }
-    decoder.join().map_err(|_| Error::Arrow {
-        file: file.clone(),
-        message: "the Parquet decoding thread panicked".into(),
-    })?;
     rfm.finish().map_err(|source| Error::Rfm { file, source })
 }
 
+/// Rows of Parquet row groups handed to the builder at once.
+const GROUP_ROWS: i64 = 4 << 20;
+
 /// RFM features of CSV text read from `src` (`file` names it in errors and rejects), on
-/// all cores: the text is read in blocks of whole records, each block is cut into pieces
-/// parsed on rayon's threads, and the rows go to a [`ParallelFeatureBuilder`], so memory
-/// stays bounded by the customers plus one block (64 MiB) and its rows. Only the columns
+/// all cores: a thread reads the text in blocks of whole records (16 MiB), each block is
+/// cut into pieces parsed on rayon's threads, and the rows go to a
+/// [`ParallelFeatureBuilder`], so memory stays bounded by the customers plus two blocks
+/// and their rows. Only the columns
 /// `columns` names are looked at; the others are skipped unparsed.
 ///
-/// The result equals what a [`FeatureBuilder`] fed the rows in file order gives, and what
+/// The result equals what a [`FeatureBuilder`](crm_rfm::FeatureBuilder) fed the rows in file order gives, and what
 /// [`rfm_features`] gives on the same file read by [`read`](crate::read), except that rows
 /// are numbered by their line in the file, as an editor shows it (the header is line 1,
 /// blank lines count, a record with a quoted line break is numbered by its first line):
@@ -295,7 +332,7 @@ pub fn rfm_features_of_file(
 /// the text cannot be read; [`Error::Rfm`] when no row is usable or the as-of date is
 /// before every transaction.
 pub fn rfm_features_of_csv(
-    src: impl std::io::Read,
+    src: impl std::io::Read + Send,
     file: &str,
     columns: &RfmColumns,
     as_of: NaiveDate,
@@ -305,7 +342,7 @@ pub fn rfm_features_of_csv(
 }
 
 /// [`rfm_features_of_csv`] from blocks of any size.
-fn csv_features<R: std::io::Read>(
+fn csv_features<R: std::io::Read + Send>(
     mut blocks: crate::pieces::Blocks<R>,
     file: &str,
     columns: &RfmColumns,
@@ -317,24 +354,46 @@ fn csv_features<R: std::io::Read>(
     let mut builder = ParallelFeatureBuilder::new(as_of, options);
     // The header's lines come first: a chunk that reads nothing but spans them.
     builder.push_chunks(&[()], |_, _| header_lines);
-    while let Some(pieces) = blocks.next_block()? {
-        builder.push_chunks(&pieces, |piece, sink| {
-            if piece.plain {
-                plain_rows(piece.text, &at, sink)
-            } else {
-                quoted_rows(piece.text, &at, sink)
+    // A thread reads the next block (and finds its pieces) while the pool parses and
+    // aggregates this one; blocks go back to it to be filled again.
+    let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Result<Block>>(1);
+    let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Block>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            loop {
+                let block = blocks.next_block(empty_rx.try_recv().ok());
+                let stop = !matches!(block, Ok(Some(_)));
+                if let Some(block) = block.transpose() {
+                    if full_tx.send(block).is_err() {
+                        return;
+                    }
+                }
+                if stop {
+                    return;
+                }
             }
         });
-    }
+        for block in full_rx {
+            let block = block?;
+            builder.push_chunks(&block.pieces(), |piece, sink| match piece.plain {
+                true => match std::str::from_utf8(piece.text) {
+                    Ok(text) => plain_rows(text, &at, sink),
+                    // Fields with invalid UTF-8 read as U+FFFD, as the parser reads them.
+                    Err(_) => quoted_rows(piece.text, &at, sink),
+                },
+                false => quoted_rows(piece.text, &at, sink),
+            });
+            // The reader may have ended: then the block is just dropped.
+            let _ = empty_tx.send(block);
+        }
+        Ok::<(), Error>(())
+    })?;
     builder.finish().map_err(|source| Error::Rfm { file: file.to_owned(), source })
 }
 
-/// The fields a CSV row holds for RFM, by [`Indices`] order; `None` where the line is short.
-struct CsvFields<'a> {
-    customer: Option<&'a [u8]>,
-    date: Option<&'a [u8]>,
-    amount: Option<&'a [u8]>,
-    invoice: Option<&'a [u8]>,
+/// A field as text: U+FFFD for the whole field when it is not UTF-8.
+fn lossy(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or("\u{fffd}")
 }
 
 /// Field names of the rejects of short lines, as the one-thread reader names them.
@@ -346,66 +405,63 @@ fn csv_row<'a>(
     sink: &mut impl TransactionSink,
     row: u64,
     at: &Indices,
-    field: impl Fn(usize) -> Option<&'a [u8]>,
+    field: impl Fn(usize) -> Option<&'a str>,
     keys: &mut Vec<&'a str>,
 ) {
-    let text = |b: &'a [u8]| std::str::from_utf8(b).unwrap_or("\u{fffd}");
-    let f = CsvFields {
-        customer: field(at.customer),
-        date: field(at.date),
-        amount: field(at.amount),
-        invoice: at.invoice.map_or(Some(&b""[..]), &field),
-    };
-    let present = [f.customer, f.date, f.amount, f.invoice];
+    let customer = field(at.customer);
+    let date = field(at.date);
+    let amount = field(at.amount);
+    let invoice = at.invoice.map_or(Some(""), &field);
+    let present = [customer, date, amount, invoice];
     if let Some(k) = present.iter().position(Option::is_none) {
         return sink.reject(row, FIELD_NAMES[k], RejectReason::Empty);
     }
     keys.clear();
     for &i in &at.keys {
         match field(i) {
-            Some(b) => keys.push(text(b)),
+            Some(text) => keys.push(text),
             None => return sink.reject(row, "key", RejectReason::Empty),
         }
     }
-    let (date, amount) = (text(f.date.unwrap_or_default()), text(f.amount.unwrap_or_default()));
+    let (date, amount) = (date.unwrap_or_default(), amount.unwrap_or_default());
     let Some(day) = crm_core::parse_date(date) else {
         return sink.reject(row, "date", RejectReason::date(date));
     };
     let Ok(value) = crm_core::parse_amount(amount) else {
         return sink.reject(row, "amount", RejectReason::amount(amount));
     };
-    let mut tx = Transaction::new(text(f.customer.unwrap_or_default()), day.into(), value)
-        .row(row)
-        .keys(keys);
+    let mut tx =
+        Transaction::new(customer.unwrap_or_default(), day.into(), value).row(row).keys(keys);
     if at.invoice.is_some() {
-        tx = tx.invoice(text(f.invoice.unwrap_or_default()));
+        tx = tx.invoice(invoice.unwrap_or_default());
     }
     sink.push(tx);
 }
 
-/// The rows of a piece without quotes or lone carriage returns, split at `,` and line
-/// feeds; returns its lines.
-fn plain_rows(text: &[u8], at: &Indices, sink: &mut impl TransactionSink) -> u64 {
+/// The rows of a piece of valid UTF-8 without quotes or lone carriage returns, split at
+/// `,` and line feeds; returns its line feeds.
+fn plain_rows(text: &str, at: &Indices, sink: &mut impl TransactionSink) -> u64 {
     let width = at.all().into_iter().max().unwrap_or(0) + 1;
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(width);
+    let mut fields: Vec<&str> = Vec::with_capacity(width);
     let mut keys = Vec::with_capacity(at.keys.len());
     let mut line = 0u64;
     let mut rest = text;
     while !rest.is_empty() {
-        let (record, next) = match memchr::memchr(b'\n', rest) {
+        // `,`, `\r` and `\n` are ASCII: slicing at them keeps to char boundaries.
+        let (record, next) = match memchr::memchr(b'\n', rest.as_bytes()) {
             Some(i) => (&rest[..i], &rest[i + 1..]),
-            None => (rest, &[][..]),
+            None => (rest, ""),
         };
         rest = next;
         line += 1;
-        let record = record.strip_suffix(b"\r").unwrap_or(record);
+        let record = record.strip_suffix('\r').unwrap_or(record);
         if record.is_empty() {
             continue;
         }
         fields.clear();
         let mut r = record;
         while fields.len() < width {
-            match memchr::memchr(b',', r) {
+            match memchr::memchr(b',', r.as_bytes()) {
                 Some(i) => {
                     fields.push(&r[..i]);
                     r = &r[i + 1..];
@@ -418,7 +474,8 @@ fn plain_rows(text: &[u8], at: &Indices, sink: &mut impl TransactionSink) -> u64
         }
         csv_row(sink, line, at, |i| fields.get(i).copied(), &mut keys);
     }
-    line
+    // A last line without a line feed ends the stream: no piece follows to number.
+    line - u64::from(!text.ends_with('\n') && !text.is_empty())
 }
 
 /// The rows of a piece that may hold quoted fields, read with the `csv` crate and numbered
@@ -433,7 +490,7 @@ fn quoted_rows(text: &[u8], at: &Indices, sink: &mut impl TransactionSink) -> u6
         let start = record.position().map_or(0, |p| p.byte() as usize);
         let row = lines.line_at(text, start);
         let mut keys = Vec::with_capacity(at.keys.len());
-        csv_row(sink, row, at, |i| record.get(i), &mut keys);
+        csv_row(sink, row, at, |i| record.get(i).map(lossy), &mut keys);
     }
     crate::pieces::line_feeds(text)
 }
@@ -478,7 +535,7 @@ impl Indices {
 
 /// Pushes the rows of one batch into `builder`; `row_of(i)` numbers row `i` of the batch.
 fn push_batch(
-    builder: &mut FeatureBuilder,
+    builder: &mut impl TransactionSink,
     batch: &RecordBatch,
     at: &Indices,
     file: &str,
@@ -735,7 +792,7 @@ pub fn rejects_batch(features: &Features) -> RecordBatch {
 mod tests {
     use super::*;
 
-    use crm_rfm::FrequencyBasis;
+    use crm_rfm::{FeatureBuilder, FrequencyBasis};
 
     #[test]
     fn date32_day_zero_is_the_unix_epoch() {
@@ -824,7 +881,7 @@ mod tests {
         while rdr.read_byte_record(&mut record).unwrap() {
             let row = lines.line_at(text, record.position().unwrap().byte() as usize);
             let mut keys = Vec::new();
-            csv_row(&mut builder, row, &at, |i| record.get(i), &mut keys);
+            csv_row(&mut builder, row, &at, |i| record.get(i).map(lossy), &mut keys);
         }
         builder.finish().unwrap()
     }

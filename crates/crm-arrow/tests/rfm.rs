@@ -147,3 +147,54 @@ fn the_result_batch_has_the_documented_schema() {
     assert_eq!(*rejects.schema(), rejects_schema());
     assert_eq!(texts(&rejects, "row"), [Some("9".into()), Some("10".into()), Some("11".into())]);
 }
+
+#[test]
+fn parquet_of_many_row_groups_gives_the_features_of_the_same_csv() {
+    // 5,000 transactions, a bad date every 97th row and a bad amount every 89th.
+    let mut csv = String::from("customer,date,amount,invoice\n");
+    for k in 0..5_000u32 {
+        let date = if k % 97 == 0 {
+            "31/02/2025".to_owned()
+        } else {
+            format!("2025-0{}-1{}", 1 + k % 6, k % 10)
+        };
+        let amount = if k % 89 == 0 {
+            "abc".to_owned()
+        } else {
+            format!("{}.{:02}", k * 37 % 1000, k % 100)
+        };
+        csv.push_str(&format!("C{},{date},{amount},I{}\n", k * 7919 % 613, k / 3));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let csv_path = dir.path().join("tx.csv");
+    std::fs::write(&csv_path, &csv).unwrap();
+    // Written with row groups of 700 rows: eight groups, decoded on both threads.
+    let table = crm_arrow::read(&csv_path, &ReadOptions::new()).unwrap();
+    let pq_path = dir.path().join("tx.parquet");
+    let props = parquet::file::properties::WriterProperties::builder()
+        .set_max_row_group_row_count(Some(700))
+        .build();
+    let file = std::fs::File::create(&pq_path).unwrap();
+    let schema = table.schema().clone();
+    let mut writer = parquet::arrow::ArrowWriter::try_new(file, schema, Some(props)).unwrap();
+    for batch in table.batches() {
+        writer.write(batch).unwrap();
+    }
+    let meta = writer.close().unwrap();
+    assert_eq!(meta.num_row_groups(), 8);
+
+    let columns = RfmColumns::new("customer", "date", "amount").invoice("invoice");
+    let options = FeatureOptions::default().frequency(crm_rfm::FrequencyBasis::Invoices);
+    let of = |path: &std::path::Path| {
+        crm_arrow::rfm_features_of_file(path, &columns, as_of(), options).unwrap()
+    };
+    let (from_csv, from_parquet) = (of(&csv_path), of(&pq_path));
+    assert_eq!(rows(&from_parquet), rows(&from_csv));
+    assert_eq!(from_parquet.usage(), from_csv.usage());
+    assert!(from_csv.usage().rejected > 80);
+    // CSV rows are lines (the header is line 1), Parquet rows count from 1.
+    let csv_rows: Vec<u64> = from_csv.rejects().iter().map(|r| r.row - 1).collect();
+    let pq_rows: Vec<u64> = from_parquet.rejects().iter().map(|r| r.row).collect();
+    assert_eq!(pq_rows, csv_rows);
+    assert_eq!(from_csv.rejects()[0].to_string(), r#"row 2: date: not a date: "31/02/2025""#);
+}

@@ -143,6 +143,17 @@ impl ChunkSink {
         }
     }
 
+    /// Empties the sink for another chunk, keeping its buffers.
+    fn clear(&mut self) {
+        for part in &mut self.parts {
+            part.clear();
+        }
+        self.tally = Tally::default();
+        self.by_place.clear();
+        self.long.clear();
+        self.long_text.clear();
+    }
+
     /// The id of the row at `index` in the chunk, whose key is a hash.
     fn long_id(&self, index: u32) -> &str {
         let k = self.long.partition_point(|&(i, _, _)| i < index);
@@ -319,6 +330,8 @@ pub struct ParallelFeatureBuilder {
     places: u64,
     /// The row-number offset of the next chunk (the spans so far).
     rows: u64,
+    /// Sinks of earlier batches, emptied, for the next.
+    spare: Vec<ChunkSink>,
 }
 
 impl fmt::Debug for ParallelFeatureBuilder {
@@ -346,6 +359,7 @@ impl ParallelFeatureBuilder {
             tally: Tally::default(),
             places: 0,
             rows: 0,
+            spare: Vec::new(),
         }
     }
 
@@ -368,14 +382,16 @@ impl ParallelFeatureBuilder {
         F: Fn(&C, &mut ChunkSink) -> u64 + Sync,
     {
         let (as_of, options) = (self.as_of, self.options);
-        let mut sinks: Vec<(ChunkSink, u64)> = chunks
-            .par_iter()
-            .map(|chunk| {
-                let mut sink = ChunkSink::new(as_of, options);
-                let span = read(chunk, &mut sink);
-                (sink, span)
-            })
-            .collect();
+        // Sinks are kept from batch to batch, emptied but with their buffers: a batch's
+        // rows then land in memory already mapped, not in fresh pages the kernel must zero.
+        while self.spare.len() < chunks.len() {
+            self.spare.push(ChunkSink::new(as_of, options));
+        }
+        let mut sinks: Vec<(ChunkSink, u64)> =
+            self.spare.drain(..chunks.len()).map(|sink| (sink, 0)).collect();
+        sinks.par_iter_mut().zip(chunks).for_each(|((sink, span), chunk)| {
+            *span = read(chunk, sink);
+        });
         let mut bases = Vec::with_capacity(sinks.len());
         for (sink, span) in &mut sinks {
             let mut by_place = sink.by_place.iter().peekable();
@@ -396,6 +412,10 @@ impl ParallelFeatureBuilder {
                 part.add(sink, &sink.parts[p], base, options);
             }
         });
+        for (mut sink, _) in sinks {
+            sink.clear();
+            self.spare.push(sink);
+        }
     }
 
     /// Records a row that could not be read as a transaction, after the rows added so far;
