@@ -363,10 +363,10 @@ fn csv_features<R: std::io::Read + Send>(
             loop {
                 let block = blocks.next_block(empty_rx.try_recv().ok());
                 let stop = !matches!(block, Ok(Some(_)));
-                if let Some(block) = block.transpose() {
-                    if full_tx.send(block).is_err() {
-                        return;
-                    }
+                if let Some(block) = block.transpose()
+                    && full_tx.send(block).is_err()
+                {
+                    return;
                 }
                 if stop {
                     return;
