@@ -251,7 +251,8 @@ pub fn rfm_features_of_file(
     // builder a few million rows at a time, so memory holds the customers and those rows.
     let decode = |&group: &usize, sink: &mut ChunkSink| -> u64 {
         let rows = metadata.metadata().row_group(group).num_rows() as u64;
-        let result = f.try_clone().map_err(|e| Error::io(&file, e)).and_then(|f| {
+        // A file of its own: clones of one handle share its offset, which threads would race on.
+        let result = std::fs::File::open(path).map_err(|e| Error::io(&file, e)).and_then(|f| {
             let reader = ParquetRecordBatchReaderBuilder::new_with_metadata(f, metadata.clone())
                 .with_row_groups(vec![group])
                 .with_projection(mask.clone())
@@ -293,7 +294,7 @@ pub fn rfm_features_of_file(
 }
 
 /// Rows of Parquet row groups handed to the builder at once.
-const GROUP_ROWS: i64 = 4 << 20;
+const GROUP_ROWS: i64 = 2 << 20;
 
 /// RFM features of CSV text read from `src` (`file` names it in errors and rejects), on
 /// all cores: a thread reads the text in blocks of whole records (16 MiB), each block is

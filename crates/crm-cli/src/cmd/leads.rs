@@ -186,7 +186,7 @@ pub(crate) fn train(args: &LeadsTrainArgs) -> anyhow::Result<TrainOutcome> {
         eprintln!("  dropped column {c:?}: {why}");
     }
     if let Some(path) = &args.report {
-        std::fs::write(path, crate::cmd::report::leads(&report, &args.input.display().to_string()))
+        std::fs::write(path, crm_report::leads(&report, &args.input.display().to_string()))
             .with_context(|| path.display().to_string())?;
         eprintln!("wrote {}", path.display());
     }

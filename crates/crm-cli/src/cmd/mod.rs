@@ -5,7 +5,6 @@ pub(crate) mod excel;
 pub(crate) mod id;
 pub(crate) mod leads;
 pub(crate) mod mail;
-pub(crate) mod report;
 pub(crate) mod rfm;
 pub(crate) mod segment;
 pub(crate) mod txt;

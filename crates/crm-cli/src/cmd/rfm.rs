@@ -118,7 +118,7 @@ pub(crate) fn run(args: &RfmArgs) -> anyhow::Result<RfmOutcome> {
         Some(OutKind::Xlsx) => write_xlsx(&args.out, &args.by, &outcome, &segments)?,
     }
     if let Some(path) = &args.report {
-        let html = crate::cmd::report::rfm(
+        let html = crm_report::rfm(
             &outcome.features,
             &outcome.scores,
             &segments,

@@ -96,7 +96,7 @@ pub(crate) fn run(args: &SegmentArgs) -> anyhow::Result<SegmentOutcome> {
         eprintln!("wrote {}", path.display());
     }
     if let Some(path) = &args.report {
-        let html = crate::cmd::report::segments(
+        let html = crm_report::segments(
             &seg,
             selection.as_ref(),
             &args.features,

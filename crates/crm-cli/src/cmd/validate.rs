@@ -163,11 +163,8 @@ pub(crate) fn run(args: &ValidateArgs) -> anyhow::Result<ValidateOutcome> {
         }
     }
     if let Some(path) = &args.report {
-        let html = crate::cmd::report::validation(
-            &batch,
-            &args.input.display().to_string(),
-            &as_of.to_string(),
-        );
+        let html =
+            crm_report::validation(&batch, &args.input.display().to_string(), &as_of.to_string());
         std::fs::write(path, html).with_context(|| path.display().to_string())?;
         eprintln!("wrote {}", path.display());
     }
