@@ -1,7 +1,7 @@
 //! Features on all cores: chunks of rows checked and hashed in parallel and sorted into
 //! partitions by customer, each partition then aggregated in row order on its own thread.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::fmt;
 
 use chrono::NaiveDate;
@@ -206,13 +206,87 @@ impl TransactionSink for ChunkSink {
 /// One partition's customers: their index, aggregates, first rows and long ids.
 #[derive(Default)]
 struct Part {
-    index: HashMap<(u64, u64), u32, Hasher>,
+    index: Index,
     seen: HashSet<(u32, u64), Hasher>,
     customers: Vec<Customer>,
     /// The place of each customer's first row among all rows pushed.
     first: Vec<u64>,
     /// The ids of the customers whose key is a hash, by customer index (ascending).
     long: Vec<(u32, Box<str>)>,
+}
+
+/// A partition's customers by key: open addressing over 4-byte slots, each the customer's
+/// index + 1 (0: empty) in its low 24 bits and 8 bits of the key's hash above them, at most
+/// half full. The key itself is read from the customer, whose line the row updates next
+/// anyway, so a lookup costs one slot and that line (a map holding the 16-byte keys costs
+/// its own line more, and five times the memory).
+#[derive(Default)]
+struct Index {
+    slots: Vec<u32>,
+    len: usize,
+}
+
+/// Customers a partition holds at most (256 partitions: over 4 billion in all).
+const MAX_PART_CUSTOMERS: usize = (1 << 24) - 1;
+
+impl Index {
+    /// The slot hash of a key: the two words multiplied into 128 bits and the halves
+    /// folded together (foldhash's mix), so every bit of the key reaches every bit of the
+    /// hash (ids share their first characters, which a plain multiply keeps in the low
+    /// bits), independent of the partition's mix.
+    #[inline]
+    fn hash(key: (u64, u64)) -> u64 {
+        let p =
+            u128::from(key.0 ^ 0x243f_6a88_85a3_08d3) * u128::from(key.1 ^ 0x1319_8a2e_0370_7344);
+        (p as u64) ^ ((p >> 64) as u64)
+    }
+
+    /// The index of `key`'s customer, or `customers.len()` after reserving a slot for it
+    /// (the caller pushes it).
+    #[inline]
+    fn find_or_insert(&mut self, key: (u64, u64), customers: &[Customer]) -> u32 {
+        if (self.len + 1) * 2 > self.slots.len() {
+            self.grow(customers);
+        }
+        let hash = Index::hash(key);
+        let tag = (hash >> 56) as u32;
+        let mask = self.slots.len() - 1;
+        let mut at = hash as usize & mask;
+        loop {
+            let slot = self.slots[at];
+            if slot == 0 {
+                let next = customers.len();
+                assert!(next < MAX_PART_CUSTOMERS, "more than 2^24 customers in one partition");
+                self.slots[at] = (tag << 24) | (next as u32 + 1);
+                self.len += 1;
+                return next as u32;
+            }
+            if slot >> 24 == tag {
+                let i = (slot & 0xff_ffff) - 1;
+                if customers[i as usize].key == key {
+                    return i;
+                }
+            }
+            at = (at + 1) & mask;
+        }
+    }
+
+    /// Doubles the table (16 slots at first) and puts every customer back.
+    fn grow(&mut self, customers: &[Customer]) {
+        let size = (self.slots.len() * 2).max(16);
+        self.slots.clear();
+        self.slots.resize(size, 0);
+        let mask = size - 1;
+        for (i, c) in customers.iter().enumerate() {
+            let hash = Index::hash(c.key);
+            let tag = (hash >> 56) as u32;
+            let mut at = hash as usize & mask;
+            while self.slots[at] != 0 {
+                at = (at + 1) & mask;
+            }
+            self.slots[at] = (tag << 24) | (i as u32 + 1);
+        }
+    }
 }
 
 /// A customer of a partition: its aggregate and key on one cache line.
@@ -226,7 +300,7 @@ struct Customer {
 impl Part {
     fn new() -> Part {
         Part {
-            index: HashMap::with_hasher(hasher()),
+            index: Index::default(),
             seen: HashSet::with_hasher(hasher()),
             customers: Vec::new(),
             first: Vec::new(),
@@ -244,7 +318,7 @@ impl Part {
                 Some((key, i)) if key == r.key => i,
                 _ => {
                     let next = self.customers.len() as u32;
-                    let i = *self.index.entry(r.key).or_insert(next);
+                    let i = self.index.find_or_insert(r.key, &self.customers);
                     if i == next {
                         let index = r.index & !NET_RETURN;
                         self.customers.push(Customer { agg: Agg::EMPTY, key: r.key });
@@ -607,6 +681,27 @@ mod tests {
                 "{what}"
             );
         }
+    }
+
+    #[test]
+    fn the_index_finds_every_customer_once_among_ids_that_share_their_start() {
+        let mut index = Index::default();
+        let mut customers: Vec<Customer> = Vec::new();
+        let ids: Vec<String> = (0..200_000).map(|i| format!("C{i:07}")).collect();
+        for round in 0..2 {
+            for (k, id) in ids.iter().enumerate() {
+                let key = customer_key(id);
+                let i = index.find_or_insert(key, &customers);
+                if round == 0 {
+                    assert_eq!(i as usize, customers.len());
+                    customers.push(Customer { agg: Agg::EMPTY, key });
+                } else {
+                    assert_eq!(i as usize, k, "{id}");
+                }
+            }
+        }
+        assert_eq!(index.len, ids.len());
+        assert!(index.slots.len() >= 2 * ids.len());
     }
 
     #[test]
